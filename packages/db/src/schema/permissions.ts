@@ -1,0 +1,28 @@
+/** permissions module: `trusted` and `address` (permissions-create). */
+import { index, int, mysqlTable, smallint, varchar } from "drizzle-orm/mysql-core";
+import { kamailioId } from "./columns.ts";
+
+export const trusted = mysqlTable(
+  "trusted",
+  {
+    id: kamailioId(),
+    srcIp: varchar("src_ip", { length: 50 }).notNull(),
+    /** any, udp, tcp, tls, ws, wss, sctp or none */
+    proto: varchar("proto", { length: 4 }).notNull(),
+    fromPattern: varchar("from_pattern", { length: 64 }),
+    ruriPattern: varchar("ruri_pattern", { length: 64 }),
+    tag: varchar("tag", { length: 64 }),
+    priority: int("priority").notNull().default(0),
+  },
+  (t) => [index("peer_idx").on(t.srcIp)],
+);
+
+export const address = mysqlTable("address", {
+  id: kamailioId(),
+  grp: int("grp", { unsigned: true }).notNull().default(1),
+  ipAddr: varchar("ip_addr", { length: 50 }).notNull(),
+  mask: int("mask").notNull().default(32),
+  /** 0 = any port */
+  port: smallint("port", { unsigned: true }).notNull().default(0),
+  tag: varchar("tag", { length: 64 }),
+});
