@@ -48,7 +48,13 @@ await runCli(async () => {
   }
   await handle.close();
 
-  const env = { ...process.env, DATABASE_URL: db.url, NEXT_TELEMETRY_DISABLED: "1" };
+  const env = {
+    ...process.env,
+    DATABASE_URL: db.url,
+    WEB_PORT: String(config.web.port),
+    WEB_HOST: config.web.host,
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
   const launch = (name: string, cmd: string, args: string[]) => {
     const child = spawn(cmd, args, { cwd: root, env, stdio: "inherit" });
     child.once("exit", (code) => {
