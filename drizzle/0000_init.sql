@@ -206,7 +206,7 @@ CREATE TABLE IF NOT EXISTS `htable` (
 --> statement-breakpoint
 CREATE TABLE IF NOT EXISTS `address` (
 	`id` int unsigned AUTO_INCREMENT NOT NULL,
-	`grp` int unsigned NOT NULL DEFAULT 1,
+	`grp` int(11) unsigned NOT NULL DEFAULT 1,
 	`ip_addr` varchar(50) NOT NULL,
 	`mask` int NOT NULL DEFAULT 32,
 	`port` smallint unsigned NOT NULL DEFAULT 0,

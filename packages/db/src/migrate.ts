@@ -14,10 +14,13 @@ import mysql from "mysql2/promise";
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../../../drizzle", import.meta.url));
 
 export async function runMigrations(url: string): Promise<void> {
-  // One connection: the migrator runs its statements in order inside one transaction-less session.
-  const conn = await mysql.createConnection({ uri: url, multipleStatements: false });
+  const conn = await mysql.createConnection({ uri: url });
   try {
     await migrate(drizzle(conn), { migrationsFolder: MIGRATIONS_FOLDER });
+  } catch (e) {
+    // drizzle wraps the driver error in a message holding the whole statement; keep the server's reason.
+    const cause = (e as { cause?: { sqlMessage?: string; message?: string } }).cause;
+    throw new Error(`migration failed: ${cause?.sqlMessage ?? cause?.message ?? (e as Error).message}`);
   } finally {
     await conn.end();
   }

@@ -1,5 +1,5 @@
 /** permissions module: `trusted` and `address` (permissions-create). */
-import { index, int, mysqlTable, smallint, varchar } from "drizzle-orm/mysql-core";
+import { customType, index, int, mysqlTable, smallint, varchar } from "drizzle-orm/mysql-core";
 import { kamailioId } from "./columns.ts";
 
 export const trusted = mysqlTable(
@@ -17,9 +17,17 @@ export const trusted = mysqlTable(
   (t) => [index("peer_idx").on(t.srcIp)],
 );
 
+/**
+ * Kamailio declares address.grp `INT(11) UNSIGNED`: a display width of 11 where MariaDB's default for an
+ * unsigned INT is 10. drizzle's int() cannot spell a width, so the type is written out.
+ */
+const intWidth11Unsigned = customType<{ data: number; driverData: number }>({
+  dataType: () => "int(11) unsigned",
+});
+
 export const address = mysqlTable("address", {
   id: kamailioId(),
-  grp: int("grp", { unsigned: true }).notNull().default(1),
+  grp: intWidth11Unsigned("grp").notNull().default(1),
   ipAddr: varchar("ip_addr", { length: 50 }).notNull(),
   mask: int("mask").notNull().default(32),
   /** 0 = any port */
