@@ -6,6 +6,7 @@ import { drizzle, type MySql2Database } from "drizzle-orm/mysql2";
 import mysql from "mysql2/promise";
 import * as schema from "./schema/index.ts";
 
+export * from "./credentials.ts";
 export * from "./datetime.ts";
 export * from "./schema/index.ts";
 export { schema };

@@ -1,0 +1,20 @@
+/**
+ * Subscriber digest hashes exactly as kamctl/kamcli and Siremis compute them, with realm = SIP domain:
+ * ha1 = md5(username:realm:password) serves clients that send the bare user name in the Authorization
+ * header, ha1b = md5(username@domain:realm:password) those that send user@domain (RFC 2617 §3.2.2.2).
+ */
+import { createHash } from "node:crypto";
+
+const md5 = (s: string) => createHash("md5").update(s).digest("hex");
+
+export function subscriberHashes(
+  username: string,
+  domain: string,
+  password: string,
+  realm: string = domain,
+): { ha1: string; ha1b: string } {
+  return {
+    ha1: md5(`${username}:${realm}:${password}`),
+    ha1b: md5(`${username}@${domain}:${realm}:${password}`),
+  };
+}
