@@ -535,3 +535,23 @@ describe("migrations adopting an existing database", () => {
     }
   });
 });
+
+describe("migration failures", () => {
+  let tdb: TestDatabase;
+  before(async () => {
+    tdb = await createTestDatabase({ migrate: false });
+  });
+  after(async () => {
+    await tdb?.drop();
+  });
+
+  test("a statement the server rejects yields one line naming the server's reason", async () => {
+    // A view where a table is expected: indexing or altering `acc` must fail.
+    await tdb.pool.query("CREATE VIEW acc AS SELECT 1 AS id");
+    await assert.rejects(runMigrations(tdb.url), (e: Error) => {
+      assert.match(e.message, /^migration failed: .*acc/);
+      assert.doesNotMatch(e.message, /\n/);
+      return true;
+    });
+  });
+});
