@@ -1,0 +1,6 @@
+/** Helpers shared by the modules: reloadable in-memory tables, Kamailio's hash, IP and pattern matching. */
+export * from "./hash.ts";
+export * from "./ip.ts";
+export * from "./params.ts";
+export * from "./regex.ts";
+export * from "./reloadable.ts";
