@@ -63,12 +63,27 @@ describe("database lifecycle", () => {
   it("reuses a MariaDB already running on the host with a dedicated app user", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "sb-lifecycle-"));
     try {
-      const handle = await ensureDatabase({ url: "", dataDir, database: "switchboard_test_lifecycle" });
+      // A user of its own, so that the shared `switchboard` account of concurrent tests is untouched.
+      const handle = await ensureDatabase({
+        url: "",
+        dataDir,
+        database: "switchboard_test_lifecycle",
+        appUser: "switchboard_lc_test",
+      });
       assert.equal(handle.source, "host");
-      assert.match(handle.url, /^mysql:\/\/switchboard:/);
+      assert.match(handle.url, /^mysql:\/\/switchboard_lc_test:/);
       const conn = await mysql.createConnection({ uri: handle.url });
       await conn.query("DROP DATABASE switchboard_test_lifecycle");
       await conn.end();
+      const root = await mysql.createConnection({
+        host: "127.0.0.1",
+        port: 3306,
+        user: "root",
+        password: "",
+      });
+      for (const h of ["localhost", "127.0.0.1", "::1"])
+        await root.query("DROP USER IF EXISTS ?@?", ["switchboard_lc_test", h]);
+      await root.end();
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }

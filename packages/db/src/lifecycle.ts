@@ -14,6 +14,7 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import mysql from "mysql2/promise";
@@ -37,6 +38,8 @@ export interface EnsureOptions {
   hostProbe?: { host: string; port: number; socketPath?: string };
   /** Directory for the project-local server and the generated credentials (default <repo>/.data). */
   dataDir?: string;
+  /** Application account created on a shared server (default "switchboard"). */
+  appUser?: string;
   /** Binaries (default Debian paths). */
   mariadbd?: string;
   installDb?: string;
@@ -55,7 +58,6 @@ export class MariaDbMissingError extends Error {
 }
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-const APP_USER = "switchboard";
 
 export async function ensureDatabase(opts: EnsureOptions = {}): Promise<DatabaseHandle> {
   const log = opts.log ?? (() => {});
@@ -68,7 +70,10 @@ export async function ensureDatabase(opts: EnsureOptions = {}): Promise<Database
   const admin = await connectAsRoot(probe);
   if (admin) {
     log(`database: using the MariaDB server at ${probe.host}:${probe.port}`);
-    const urls = await provisionAppUser(admin, probe.host, probe.port, database, dataDir);
+    // The password of an account on a shared server is kept per user and server, so that every
+    // checkout on this machine agrees on it instead of re-keying the account under the others.
+    const credentials = join(configHome(), `${probe.host}-${probe.port}.json`);
+    const urls = await provisionAppUser(admin, probe, database, credentials, opts.appUser);
     return { ...urls, source: "host", stop: async () => {} };
   }
   return startLocalServer({ ...opts, dataDir, database, log });
@@ -126,34 +131,46 @@ async function connectAsRoot(probe: Probe): Promise<mysql.Connection | null> {
 /** Creates (or re-keys) the `switchboard` account; it may create and drop `switchboard%` databases. */
 async function provisionAppUser(
   admin: mysql.Connection,
-  host: string,
-  port: number,
+  server: { host: string; port: number; socketPath?: string },
   database: string,
-  dataDir: string,
+  credentialsFile: string,
+  user = "switchboard",
 ): Promise<{ url: string; adminUrl: string }> {
-  const password = appPassword(dataDir);
+  const password = appPassword(credentialsFile);
+  const host = server.host.includes(":") ? `[${server.host}]` : server.host;
+  const base = `mysql://${user}:${encodeURIComponent(password)}@${host}:${server.port}`;
   try {
     for (const h of ["localhost", "127.0.0.1", "::1"]) {
-      await admin.query(`CREATE USER IF NOT EXISTS ?@? IDENTIFIED BY ?`, [APP_USER, h, password]);
-      await admin.query(`ALTER USER ?@? IDENTIFIED BY ?`, [APP_USER, h, password]);
-      await admin.query(`GRANT ALL PRIVILEGES ON \`switchboard%\`.* TO ?@?`, [APP_USER, h]);
+      await admin.query("CREATE USER IF NOT EXISTS ?@? IDENTIFIED BY ?", [user, h, password]);
+      await admin.query("GRANT ALL PRIVILEGES ON `switchboard%`.* TO ?@?", [user, h]);
     }
+    // Re-key only an account whose password we do not know (created elsewhere, file lost).
+    const works = await mysql
+      .createConnection({ uri: base, connectTimeout: 2000 })
+      .then((c) => c.end().then(() => true))
+      .catch(() => false);
+    if (!works)
+      for (const h of ["localhost", "127.0.0.1", "::1"])
+        await admin.query("ALTER USER ?@? IDENTIFIED BY ?", [user, h, password]);
     await admin.query(`CREATE DATABASE IF NOT EXISTS ${quoteIdent(database)}`);
   } finally {
     await admin.end();
   }
-  const base = `mysql://${APP_USER}:${encodeURIComponent(password)}@${host.includes(":") ? `[${host}]` : host}:${port}`;
   return { url: `${base}/${database}`, adminUrl: base };
 }
 
-/** The app user's password lives in .data/credentials.json (gitignored), generated once. */
-function appPassword(dataDir: string): string {
-  const file = join(dataDir, "credentials.json");
+/** ~/.config/switchboard (or $XDG_CONFIG_HOME/switchboard). */
+function configHome(): string {
+  return join(process.env.XDG_CONFIG_HOME || join(homedir(), ".config"), "switchboard");
+}
+
+/** The app account's password, generated once and kept (mode 0600) in `file`. */
+function appPassword(file: string): string {
   if (existsSync(file)) {
     const saved = JSON.parse(readFileSync(file, "utf8")) as { dbPassword?: string };
     if (saved.dbPassword) return saved.dbPassword;
   }
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dirname(file), { recursive: true });
   const dbPassword = randomBytes(18).toString("base64url");
   writeFileSync(file, JSON.stringify({ dbPassword }, null, 2), { mode: 0o600 });
   return dbPassword;
@@ -246,7 +263,13 @@ async function startLocalServer(
       : "";
     throw new Error(`project-local MariaDB did not start within 30 s${tail ? `: ${tail}` : ""}`);
   }
-  const urls = await provisionAppUser(admin, "127.0.0.1", port, opts.database, opts.dataDir);
+  const urls = await provisionAppUser(
+    admin,
+    { host: "127.0.0.1", port },
+    opts.database,
+    join(opts.dataDir, "credentials.json"),
+    opts.appUser,
+  );
   return { ...urls, source: "local", stop };
 }
 
