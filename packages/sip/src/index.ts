@@ -7,4 +7,5 @@ export * from "./nat.ts";
 export * from "./params.ts";
 export * from "./parser.ts";
 export * from "./response.ts";
+export * from "./transport.ts";
 export * from "./uri.ts";

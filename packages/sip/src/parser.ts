@@ -8,7 +8,6 @@ import { isToken, isWs, trimWs } from "./chars.ts";
 import { SipParseError } from "./errors.ts";
 import {
   headerKey,
-  isListHeader,
   parseCSeq,
   parseNameAddr,
   parseUint,
@@ -136,18 +135,21 @@ const SINGLE = ["call-id", "cseq", "from", "to", "max-forwards", "content-length
 /** Parses and caches the hot-path headers; throws the first problem found. */
 function parseEager(msg: SipMessage, cache: Map<string, unknown>): void {
   let topVia: string | undefined;
+  let duplicate: string | undefined;
   const seen: Record<string, string | undefined> = {};
   for (const h of msg.headers) {
     const k = h.key;
     if (k === "via") {
-      if (topVia === undefined) topVia = isListHeader(k) ? (splitList(h.value)[0] ?? "") : h.value;
+      if (topVia === undefined) topVia = splitList(h.value)[0] ?? "";
     } else if ((SINGLE as readonly string[]).includes(k)) {
-      if (seen[k] !== undefined) throw new SipParseError(`Duplicate ${h.name}`);
+      if (seen[k] !== undefined) duplicate ??= h.name;
       seen[k] = h.value;
     }
   }
+  // The top Via first: with it, any later error can still be answered.
   if (topVia === undefined) throw new SipParseError("Missing Via");
   cache.set("via", parseVia(topVia));
+  if (duplicate !== undefined) throw new SipParseError(`Duplicate ${duplicate}`);
   const callId = seen["call-id"];
   if (callId === undefined || callId === "") throw new SipParseError("Missing Call-ID");
   if (/\s/.test(callId)) throw new SipParseError("Bad Call-ID");
