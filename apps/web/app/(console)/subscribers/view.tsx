@@ -1,0 +1,64 @@
+"use client";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { CrudPage } from "@/client/components/CrudPage";
+import type { FieldSpec } from "@/client/components/FormDialog";
+import { useTRPC } from "@/client/trpc";
+import { subscriberCreate, subscriberUpdate } from "@/shared/schemas/subscriber";
+
+interface Row {
+  id: number;
+  username: string;
+  domain: string;
+}
+
+export function SubscribersView({ defaultDomain }: { defaultDomain: string }) {
+  const trpc = useTRPC();
+  const domains = useQuery(trpc.domains.names.queryOptions());
+  const create = useMutation(trpc.subscribers.create.mutationOptions());
+  const update = useMutation(trpc.subscribers.update.mutationOptions());
+  const remove = useMutation(trpc.subscribers.delete.mutationOptions());
+
+  const fields = (mode: "create" | "edit"): FieldSpec[] => [
+    { name: "username", label: "Username", required: true, placeholder: "alice" },
+    {
+      name: "domain",
+      label: "Domain",
+      required: true,
+      suggestions: [...new Set([defaultDomain, ...(domains.data ?? [])])],
+    },
+    {
+      name: "password",
+      label: "Password",
+      type: "password",
+      required: mode === "create",
+      autoComplete: "new-password",
+      help: mode === "edit" ? "Leave empty to keep the current password." : "At least 6 characters.",
+    },
+  ];
+
+  return (
+    <CrudPage<Row>
+      noun="subscriber"
+      label="Subscribers"
+      columns={[
+        { key: "username", label: "Username", sortable: true },
+        { key: "domain", label: "Domain" },
+        { key: "id", label: "ID", sortable: true, className: "num" },
+      ]}
+      query={(p) => trpc.subscribers.list.queryOptions(p)}
+      invalidate={trpc.subscribers.pathKey()}
+      initialSort={{ sort: "username", dir: "asc" }}
+      searchPlaceholder="Username prefix, or user@domain"
+      emptyText="No subscribers yet."
+      fields={fields}
+      createSchema={subscriberCreate}
+      updateSchema={subscriberUpdate}
+      emptyValues={{ username: "", domain: defaultDomain, password: "" }}
+      toFormValues={(r) => ({ username: r.username, domain: r.domain, password: "" })}
+      describe={(r) => `${r.username}@${r.domain}`}
+      create={create.mutateAsync}
+      update={update.mutateAsync}
+      remove={remove.mutateAsync}
+    />
+  );
+}

@@ -1,0 +1,28 @@
+/**
+ * The console API: one router per domain. A new page adds its router file under routers/ and one
+ * line here; the client type (AppRouter) follows.
+ */
+import { router } from "../trpc";
+import { adminsRouter } from "./admins";
+import { aliasesRouter } from "./aliases";
+import { auditRouter } from "./audit";
+import { authRouter } from "./auth";
+import { domainsRouter } from "./domains";
+import { nodesRouter } from "./nodes";
+import { reloadRouter } from "./reload";
+import { speedDialRouter } from "./speeddial";
+import { subscribersRouter } from "./subscribers";
+
+export const appRouter = router({
+  auth: authRouter,
+  subscribers: subscribersRouter,
+  aliases: aliasesRouter,
+  speeddial: speedDialRouter,
+  domains: domainsRouter,
+  reload: reloadRouter,
+  nodes: nodesRouter,
+  admins: adminsRouter,
+  audit: auditRouter,
+});
+
+export type AppRouter = typeof appRouter;

@@ -1,0 +1,40 @@
+/**
+ * The sidebar. A new page adds its entry here (and its router in server/routers/_app.ts); `role` is
+ * the least role that sees the entry, mirroring what its procedures allow.
+ */
+import type { Role } from "./roles";
+
+export interface NavItem {
+  href: string;
+  label: string;
+  role: Role;
+}
+
+export interface NavSection {
+  title: string;
+  items: NavItem[];
+}
+
+export const NAV: NavSection[] = [
+  {
+    title: "Subscribers",
+    items: [
+      { href: "/subscribers", label: "Subscribers", role: "viewer" },
+      { href: "/aliases", label: "Aliases", role: "viewer" },
+      { href: "/speeddial", label: "Speed dial", role: "viewer" },
+    ],
+  },
+  {
+    title: "Routing",
+    items: [{ href: "/domains", label: "Domains", role: "viewer" }],
+  },
+  {
+    title: "System",
+    items: [
+      { href: "/nodes", label: "Nodes", role: "viewer" },
+      { href: "/admins", label: "Admins", role: "admin" },
+      { href: "/audit", label: "Audit log", role: "admin" },
+      { href: "/account", label: "My account", role: "viewer" },
+    ],
+  },
+];
