@@ -90,7 +90,9 @@ function post(node: RpcNode, method: string, body: string, contentType: string):
   const transport = url.protocol === "https:" ? https : http;
 
   return new Promise<HttpAnswer>((resolve, reject) => {
-    const req = transport.request(url, { method: "POST", headers });
+    // a fresh connection per call: Kamailio closes after each answer anyway (set_reply_close), and reusing an idle
+    // keep-alive socket races the server's idle timeout (a spurious ECONNRESET)
+    const req = transport.request(url, { method: "POST", headers, agent: false });
     const timer = setTimeout(() => req.destroy(new RpcTimeoutError(shownUrl, method, timeoutMs)), timeoutMs);
     const fail = (err: Error & { code?: string }) => {
       clearTimeout(timer);

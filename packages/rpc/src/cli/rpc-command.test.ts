@@ -42,6 +42,7 @@ describe("sbctl rpc argument handling", () => {
     assert.deepEqual(o.params, ["--xml"]);
     assert.equal(o.json, true);
     assert.equal(parseRpcCommandArgs(["core.version"]).node.url, "http://127.0.0.1:5071/RPC");
+    assert.equal(parseRpcCommandArgs(["--xml", "core.version"]).node.url, "http://127.0.0.1:5071/RPC2");
     assert.throws(() => parseRpcCommandArgs([]), /missing method/);
     assert.throws(() => parseRpcCommandArgs(["--bogus", "x"]), /unknown option --bogus/);
     assert.throws(() => parseRpcCommandArgs(["--url"]), /--url needs a value/);

@@ -8,8 +8,8 @@
  *
  * Params are typed like kamcmd's: an integer stays an integer, a decimal number becomes a double, anything else
  * is a string; the prefixes s: (string), i: (integer) and d:/f: (double) force the type.
- * Node: --url (env SBCTL_URL, default http://127.0.0.1:5071/RPC), --token (env SBCTL_TOKEN), --xml for XML-RPC
- * (env SBCTL_PROTOCOL=xmlrpc), --timeout ms. Output: strings as they are, everything else as indented JSON;
+ * Node: --url (env SBCTL_URL, default http://127.0.0.1:5071/RPC, or /RPC2 with XML-RPC), --token (env SBCTL_TOKEN),
+ * --xml for XML-RPC (env SBCTL_PROTOCOL=xmlrpc), --timeout ms. Output: strings as they are, everything else as indented JSON;
  * --json prints the result as one line of JSON.
  */
 import { createRpcClient, type RpcNode } from "../client.ts";
@@ -17,10 +17,13 @@ import { RpcClientError } from "../errors.ts";
 import { stringifyJson } from "../json.ts";
 
 export const DEFAULT_SBCTL_URL = "http://127.0.0.1:5071/RPC";
+/** Kamailio's xmlrpc module is usually mounted on /RPC2 (url_match "^/RPC2"); sipd serves both paths. */
+export const DEFAULT_SBCTL_XML_URL = "http://127.0.0.1:5071/RPC2";
 
 export const RPC_COMMAND_USAGE = `usage: sbctl rpc [--url URL] [--token TOKEN] [--xml] [--timeout MS] [--json] <method> [params...]
   params: 42 -> int, 1.5 -> double, other -> string; force with s:, i:, d: (e.g. s:1000)
-  env: SBCTL_URL (default ${DEFAULT_SBCTL_URL}), SBCTL_TOKEN, SBCTL_PROTOCOL=jsonrpc|xmlrpc`;
+  env: SBCTL_URL (default ${DEFAULT_SBCTL_URL}, ${DEFAULT_SBCTL_XML_URL} with --xml), SBCTL_TOKEN,
+       SBCTL_PROTOCOL=jsonrpc|xmlrpc`;
 
 const INT = /^[+-]?\d+$/;
 const DOUBLE = /^[+-]?(\d+\.\d*|\.\d+)([eE][+-]?\d+)?$/;
@@ -91,7 +94,12 @@ export function parseRpcCommandArgs(
   const [method, ...rest] = positional;
   if (!method) throw new Error("missing method");
   return {
-    node: { url: url || DEFAULT_SBCTL_URL, protocol, token: token || undefined, timeoutMs },
+    node: {
+      url: url || (protocol === "xmlrpc" ? DEFAULT_SBCTL_XML_URL : DEFAULT_SBCTL_URL),
+      protocol,
+      token: token || undefined,
+      timeoutMs,
+    },
     method,
     params: rest.map(parseKamcmdParam),
     json,
