@@ -7,5 +7,7 @@ export * from "./nat.ts";
 export * from "./params.ts";
 export * from "./parser.ts";
 export * from "./response.ts";
+export * from "./timer-wheel.ts";
+export * from "./transaction.ts";
 export * from "./transport.ts";
 export * from "./uri.ts";

@@ -6,14 +6,7 @@
  */
 import { isToken, isWs, trimWs } from "./chars.ts";
 import { SipParseError } from "./errors.ts";
-import {
-  headerKey,
-  parseCSeq,
-  parseNameAddr,
-  parseUint,
-  parseVia,
-  splitList,
-} from "./headers.ts";
+import { headerKey, parseCSeq, parseNameAddr, parseUint, parseVia, splitList } from "./headers.ts";
 import { type HeaderField, type SipMessage, SipRequest, SipResponse } from "./message.ts";
 
 export interface ParseOptions {
