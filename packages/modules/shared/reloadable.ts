@@ -14,7 +14,7 @@
 
 /** One row that could not be used, e.g. `{ id: 7, message: "bad match_exp: ..." }`. */
 export interface LoadIssue {
-  /** Row id (database) or line number (list file), when there is one. */
+  /** Row id (database) or a place such as "line 3" (list file), when there is one. */
   id?: number | string;
   message: string;
 }
@@ -53,9 +53,11 @@ export class ReloadError extends Error {
   }
 }
 
-/** Formats issues the way RPC answers and logs show them: `id 7: bad regex ...`. */
+/** Formats issues the way RPC answers and logs show them: `id 7: bad regex ...`, `line 3: bad line ...`. */
 export function formatIssues(issues: readonly LoadIssue[]): string[] {
-  return issues.map((i) => (i.id === undefined ? i.message : `id ${i.id}: ${i.message}`));
+  return issues.map((i) =>
+    i.id === undefined ? i.message : `${typeof i.id === "number" ? `id ${i.id}` : i.id}: ${i.message}`,
+  );
 }
 
 function reasonOf(e: unknown): string {
