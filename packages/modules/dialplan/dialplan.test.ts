@@ -28,22 +28,20 @@ const rule = (r: Partial<typeof schema.dialplan.$inferInsert> & { matchOp: numbe
 
 test("rules load from the dialplan table; a bad regex row is reported with its id, the others work, RPC agrees", async () => {
   const t = schema.dialplan;
-  await tdb.db
-    .insert(t)
-    .values([
-      rule({
-        pr: 10,
-        matchOp: 1,
-        matchExp: "^00[1-9]",
-        substExp: "^00(.*)$",
-        replExp: "+\\1",
-        attrs: "intl",
-      }),
-      rule({ pr: 20, matchOp: 1, matchExp: "^0[1-9]", substExp: "^0(.*)$", replExp: "+49\\1" }),
-      rule({ pr: 5, matchOp: 1, matchExp: "^(00[1-9", replExp: "broken" }),
-      rule({ pr: 1, matchOp: 0, matchExp: "112", replExp: "911" }),
-      rule({ dpid: 2, pr: 1, matchOp: 2, matchExp: "8??", replExp: "eight" }),
-    ]);
+  await tdb.db.insert(t).values([
+    rule({
+      pr: 10,
+      matchOp: 1,
+      matchExp: "^00[1-9]",
+      substExp: "^00(.*)$",
+      replExp: "+\\1",
+      attrs: "intl",
+    }),
+    rule({ pr: 20, matchOp: 1, matchExp: "^0[1-9]", substExp: "^0(.*)$", replExp: "+49\\1" }),
+    rule({ pr: 5, matchOp: 1, matchExp: "^(00[1-9", replExp: "broken" }),
+    rule({ pr: 1, matchOp: 0, matchExp: "112", replExp: "911" }),
+    rule({ dpid: 2, pr: 1, matchOp: 2, matchExp: "8??", replExp: "eight" }),
+  ]);
   const [bad] = await tdb.db.select({ id: t.id }).from(t).where(eq(t.replExp, "broken"));
   const dp = new Dialplan({ db: tdb.db, params: { reload_delta: 0 } });
   const report = await dp.load();
