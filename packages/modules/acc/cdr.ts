@@ -39,7 +39,8 @@
  */
 import { type Db, fromSqlDateTime } from "@switchboard/db";
 import { sql } from "drizzle-orm";
-import { loadRates, type RateTable, type RatingOptions, rateMany, rows, storeRatings } from "./rating.ts";
+import { loadRates, type RateTable, type RatingOptions, rateMany, storeRatings } from "./rating.ts";
+import { rows } from "./sql.ts";
 
 /** The acc columns CDR generation reads. */
 export interface AccCallRow {
@@ -146,16 +147,16 @@ export interface GenerateResult {
   lastAccId: number;
 }
 
-/** Named lock serializing CDR generation across processes (sipd, the CLI, several sipd nodes). */
-const LOCK = "switchboard.cdr_generate";
+/**
+ * Named lock serializing CDR generation across processes (sipd, the CLI, several sipd nodes) on one
+ * database; the name includes the database, as lock names are server-wide.
+ */
+const LOCK = sql`CONCAT('switchboard.cdr_generate.', DATABASE())`;
 
 /** Run `fn` while holding the named lock on a pinned connection. */
 async function withLock<T>(db: Db, timeoutSec: number, fn: () => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
-    const [got] = await rows<{ ok: number | null }>(
-      tx as unknown as Db,
-      sql`SELECT GET_LOCK(${LOCK}, ${timeoutSec}) AS ok`,
-    );
+    const [got] = await rows<{ ok: number | null }>(tx, sql`SELECT GET_LOCK(${LOCK}, ${timeoutSec}) AS ok`);
     if (Number(got?.ok) !== 1)
       throw new Error(`CDR generation: another run holds the lock for over ${timeoutSec} s`);
     try {

@@ -11,7 +11,8 @@
 import type { Db } from "@switchboard/db";
 import { sql } from "drizzle-orm";
 import { type GenerateOptions, type GenerateResult, generateCdrs } from "./cdr.ts";
-import { type RateRunOptions, type RateRunResult, rateCdrs, rows } from "./rating.ts";
+import { type RateRunOptions, type RateRunResult, rateCdrs } from "./rating.ts";
+import { rows } from "./sql.ts";
 import type { AccLog, AccWriter } from "./writer.ts";
 
 export interface CdrEngineParams {

@@ -12,6 +12,7 @@
  */
 import { billingRates, type Db } from "@switchboard/db";
 import { sql } from "drizzle-orm";
+import { rows } from "./sql.ts";
 
 export interface Rate {
   rateGroup: string;
@@ -175,10 +176,4 @@ export async function rateCdrs(db: Db, opts: RateRunOptions = {}): Promise<RateR
     if (cdrs.length < batch) break;
   }
   return res;
-}
-
-/** Rows of a raw SELECT through drizzle's mysql2 driver. */
-export async function rows<T>(db: Db, query: ReturnType<typeof sql>): Promise<T[]> {
-  const [result] = await db.execute(query);
-  return result as unknown as T[];
 }
