@@ -5,6 +5,7 @@
  * Commands that print nothing return undefined, which the RPC layer answers like Kamailio ({} / boolean 1).
  */
 import { RpcError, type RpcParams, type RpcRegistry } from "@switchboard/rpc";
+import { hasParam, intParam, strParam } from "../shared/rpc.ts";
 import { Q_UNSPECIFIED, type UContact } from "./ucontact.ts";
 import type { UDomain, Usrloc } from "./usrloc.ts";
 
@@ -45,12 +46,11 @@ export function contactInfo(c: UContact, nowSec: number): { Contact: Record<stri
   };
 }
 
-const str = (v: unknown): string | undefined =>
-  typeof v === "string" ? v : typeof v === "number" ? String(v) : undefined;
-
-function num(v: unknown, integer: boolean): number | undefined {
+/** rpc->scan "f": a number, also sent as a numeric string. */
+function doubleParam(params: RpcParams, i: number, fault: string): number {
+  const v = params[i];
   const n = typeof v === "number" ? v : typeof v === "string" && v.trim() !== "" ? Number(v) : Number.NaN;
-  if (!Number.isFinite(n) || (integer && !Number.isInteger(n))) return undefined;
+  if (!Number.isFinite(n)) throw new RpcError(500, fault);
   return n;
 }
 
@@ -65,9 +65,8 @@ function fixAor(ul: Usrloc, aor: string): string {
 }
 
 function tableAndAor(ul: Usrloc, params: RpcParams, missing: string): { dom: UDomain; aor: string } {
-  const table = str(params[0]);
-  const aor = str(params[1]);
-  if (table === undefined || aor === undefined) throw new RpcError(500, missing);
+  const table = strParam(params, 0, missing);
+  const aor = strParam(params, 1, missing);
   const dom = ul.find(table);
   if (!dom) throw new RpcError(500, "Domain table not found");
   return { dom, aor: fixAor(ul, aor) };
@@ -153,9 +152,9 @@ export function registerUsrlocRpc(registry: RpcRegistry, ul: Usrloc): void {
     doc: "Delete a contact from an AOR record",
     params: "table:str, aor:str, contact:str",
     handler: async (params) => {
-      const contact = str(params[2]);
-      if (contact === undefined) throw new RpcError(500, "Not enough parameters (table, AOR and contact)");
-      const { dom, aor } = tableAndAor(ul, params, "Not enough parameters (table, AOR and contact)");
+      const missing = "Not enough parameters (table, AOR and contact)";
+      const contact = strParam(params, 2, missing);
+      const { dom, aor } = tableAndAor(ul, params, missing);
       const res = await dom.transact(aor, (existing) => {
         const found = existing.find((c) => c.contact === contact);
         return {
@@ -177,26 +176,17 @@ export function registerUsrlocRpc(registry: RpcRegistry, ul: Usrloc): void {
     params:
       "table:str, aor:str, contact:str, expires:int, q:double, path:str, flags:int, cflags:int, methods:int[, received:str, socket:str]",
     handler: async (params) => {
-      const contact = str(params[2]);
-      const expires = num(params[3], true);
-      const q = num(params[4], false);
-      const path = str(params[5]);
-      const flags = num(params[6], true);
-      const cflags = num(params[7], true);
-      const methods = num(params[8], true);
-      if (
-        contact === undefined ||
-        expires === undefined ||
-        q === undefined ||
-        path === undefined ||
-        flags === undefined ||
-        cflags === undefined ||
-        methods === undefined
-      )
-        throw new RpcError(500, "Not enough parameters or wrong format");
-      const { dom, aor } = tableAndAor(ul, params, "Not enough parameters or wrong format");
-      const received = str(params[9]);
-      const socket = str(params[10]);
+      const wrong = "Not enough parameters or wrong format";
+      const contact = strParam(params, 2, wrong);
+      const expires = intParam(params, 3, wrong);
+      const q = doubleParam(params, 4, wrong);
+      const path = strParam(params, 5, wrong);
+      const flags = intParam(params, 6, wrong);
+      const cflags = intParam(params, 7, wrong);
+      const methods = intParam(params, 8, wrong);
+      const received = hasParam(params, 9) ? strParam(params, 9, wrong) : undefined;
+      const socket = hasParam(params, 10) ? strParam(params, 10, wrong) : undefined;
+      const { dom, aor } = tableAndAor(ul, params, wrong);
       const now = ul.nowSec();
       const res = await dom.transact(aor, (existing) => {
         const old = existing.find((c) => c.contact === contact);
