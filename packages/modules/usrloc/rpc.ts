@@ -6,7 +6,7 @@
  */
 import { RpcError, type RpcParams, type RpcRegistry } from "@switchboard/rpc";
 import { hasParam, intParam, strParam } from "../shared/rpc.ts";
-import { Q_UNSPECIFIED, type UContact } from "./ucontact.ts";
+import { isValidContact, Q_UNSPECIFIED, type UContact } from "./ucontact.ts";
 import type { UDomain, Usrloc } from "./usrloc.ts";
 
 const NOT_SET = "[not set]";
@@ -128,7 +128,7 @@ export function registerUsrlocRpc(registry: RpcRegistry, ul: Usrloc): void {
       }
       if (contacts.length === 0) throw new RpcError(500, "AOR not found in location table");
       const now = ul.nowSec();
-      const valid = contacts.filter((c) => c.expires === 0 || c.expires > now);
+      const valid = contacts.filter((c) => isValidContact(c, now));
       if (valid.length === 0) throw new RpcError(500, "AOR has no contacts");
       return { AoR: aor, Contacts: valid.map((c) => contactInfo(c, now)) };
     },
