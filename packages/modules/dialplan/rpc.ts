@@ -4,26 +4,16 @@
  * (Kamailio refuses such a reload altogether and answers `{}` otherwise).
  */
 import { RpcError, type RpcRegistry } from "@switchboard/rpc";
-import { formatIssues, ReloadError } from "../shared/index.ts";
-import { intParam, ReloadGuard, strParam } from "../shared/rpc.ts";
+import { intParam, ReloadGuard, registerTableReload, strParam } from "../shared/rpc.ts";
 import type { Dialplan } from "./index.ts";
 
 export function registerDialplanRpc(registry: RpcRegistry, dp: Dialplan): void {
-  const guard = new ReloadGuard(() => dp.params.reload_delta, "ongoing reload");
-
-  registry.register({
+  registerTableReload(registry, {
     name: "dialplan.reload",
     doc: "Reload dialplan table from database",
-    handler: async () => {
-      guard.enter();
-      try {
-        const report = await dp.reload();
-        return report.issues.length ? { warnings: formatIssues(report.issues) } : {};
-      } catch (e) {
-        if (e instanceof ReloadError) throw new RpcError(500, "Dialplan Reload Failed");
-        throw e;
-      }
-    },
+    reload: () => dp.reload(),
+    fault: { code: 500, message: "Dialplan Reload Failed" },
+    guard: new ReloadGuard(() => dp.params.reload_delta, "ongoing reload"),
   });
 
   registry.register({

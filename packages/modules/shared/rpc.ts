@@ -3,7 +3,8 @@
  * does ("d" takes an integer, also sent as a numeric string by some clients; "S" a string), and the
  * `reload_delta` guard Kamailio puts in front of its reload commands.
  */
-import { RpcError } from "@switchboard/rpc";
+import { RpcError, type RpcRegistry } from "@switchboard/rpc";
+import { formatIssues, ReloadError, type ReloadReport } from "./reloadable.ts";
 
 export function intParam(params: unknown[], i: number, fault = "Invalid Parameters"): number {
   const v = params[i];
@@ -41,4 +42,36 @@ export class ReloadGuard {
     if (delta > 0 && this.#last !== 0 && now - this.#last < delta) throw new RpcError(500, this.fault);
     this.#last = now;
   }
+}
+
+/**
+ * A reload command answering like Kamailio's dialplan.reload / domain.reload: `{}`, or
+ * `{ warnings: [...] }` when rows were left out; the module's fault when the table could not be read.
+ * Also used for tables Kamailio reads live (grp, dbaliases, speed_dial), which have no such command there.
+ */
+export function registerTableReload(
+  registry: RpcRegistry,
+  def: {
+    name: string;
+    doc: string;
+    reload: () => Promise<ReloadReport>;
+    fault?: { code: number; message: string };
+    guard?: ReloadGuard;
+  },
+): void {
+  const fault = def.fault ?? { code: 500, message: "Reload failed" };
+  registry.register({
+    name: def.name,
+    doc: def.doc,
+    handler: async () => {
+      def.guard?.enter();
+      try {
+        const report = await def.reload();
+        return report.issues.length ? { warnings: formatIssues(report.issues) } : {};
+      } catch (e) {
+        if (e instanceof ReloadError) throw new RpcError(fault.code, fault.message);
+        throw e;
+      }
+    },
+  });
 }
