@@ -40,6 +40,10 @@ const DUPLICATE_KEYS: Record<string, { field: string; message: (i: Input) => str
   },
   sb_admin_username_idx: { field: "username", message: (i) => `admin ${str(i.username)} already exists` },
   sb_node_name_idx: { field: "name", message: (i) => `node ${str(i.name)} already exists` },
+  uk_rp: {
+    field: "prefix",
+    message: (i) => `rate group ${str(i.rateGroup)} already has prefix "${str(i.prefix)}"`,
+  },
 };
 
 const CONNECTION_CODES = new Set([

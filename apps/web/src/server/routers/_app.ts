@@ -5,8 +5,11 @@
 import { router } from "../trpc";
 import { adminsRouter } from "./admins";
 import { aliasesRouter } from "./aliases";
+import { accountingRouter } from "./accounting";
 import { auditRouter } from "./audit";
 import { authRouter } from "./auth";
+import { billingRouter } from "./billing";
+import { cdrsRouter } from "./cdrs";
 import { domainsRouter } from "./domains";
 import { nodesRouter } from "./nodes";
 import { reloadRouter } from "./reload";
@@ -23,6 +26,9 @@ export const appRouter = router({
   nodes: nodesRouter,
   admins: adminsRouter,
   audit: auditRouter,
+  accounting: accountingRouter,
+  cdrs: cdrsRouter,
+  billing: billingRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -31,6 +31,7 @@ const OPERATOR_MUTATIONS = new Set([
   "speeddial.update",
   "speeddial.delete",
   "reload.run",
+  "cdrs.startJob",
 ]);
 /** Reads limited to admins. */
 const ADMIN_QUERIES = new Set(["admins.list", "audit.list"]);
