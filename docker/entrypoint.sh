@@ -1,8 +1,9 @@
 #!/bin/sh
 # Switchboard container entrypoint: the image runs one role per container.
 #   migrate        one-shot: apply migrations, load the demo data into an empty database (unless
-#                  DEMO_DATA=0), and print the first console admin's password (only when it is created,
-#                  so only in the first run's log)
+#                  DEMO_DATA=0), print the first console admin's password (only when it is created, so
+#                  only in the first run's log), and make the compose sipd the console's node
+#                  (docker/init-console.ts)
 #   sipd           the SIP server: SIP on SIP_LISTEN; RPC, /health and /metrics on RPC_LISTEN
 #   web            the console on WEB_HOST:WEB_PORT
 #   health ROLE    exit 0 when ROLE's /health answers 200 (the compose healthchecks)
@@ -21,8 +22,7 @@ case "$role" in
     else
       tsx packages/db/scripts/migrate.ts
     fi
-    # (Until the console lands in this tree, there is no admin to create.)
-    [ ! -f apps/web/src/server/auth/first-admin.ts ] || tsx docker/first-admin.ts
+    exec node --import tsx docker/init-console.ts
     ;;
   sipd) exec node --import tsx apps/sipd/src/main.ts "$@" ;;
   web)
@@ -35,8 +35,12 @@ case "$role" in
       web) url="http://127.0.0.1:${WEB_PORT:-3000}/health" ;;
       *) echo "usage: health sipd|web" >&2; exit 2 ;;
     esac
-    exec node -e 'fetch(process.argv[1], { signal: AbortSignal.timeout(3000) })
-      .then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "$url"
+    # sipd's HTTP listener applies RPC_ALLOW and RPC_TOKEN to /health as to every request.
+    exec node -e 'const token = process.env.RPC_TOKEN;
+      fetch(process.argv[1], {
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+        signal: AbortSignal.timeout(3000),
+      }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "$url"
     ;;
   *) exec "$role" "$@" ;;
 esac
