@@ -23,7 +23,13 @@ await runCli(async () => {
 
     const url = process.env.SIPD_RPC_URL;
     if (url) {
-      const node = { url, token: config.rpc.token, protocol: "jsonrpc", kind: "sipd", enabled: true } as const;
+      const node = {
+        url,
+        token: config.rpc.token,
+        protocol: "jsonrpc",
+        kind: "sipd",
+        enabled: true,
+      } as const;
       await handle.db
         .insert(sbNode)
         .values({ name: "sipd", ...node })
