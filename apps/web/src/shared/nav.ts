@@ -29,6 +29,14 @@ export const NAV: NavSection[] = [
     items: [{ href: "/domains", label: "Domains", role: "viewer" }],
   },
   {
+    title: "Calls",
+    items: [
+      { href: "/accounting", label: "Accounting", role: "viewer" },
+      { href: "/cdrs", label: "CDRs", role: "viewer" },
+      { href: "/billing", label: "Billing rates", role: "viewer" },
+    ],
+  },
+  {
     title: "System",
     items: [
       { href: "/nodes", label: "Nodes", role: "viewer" },

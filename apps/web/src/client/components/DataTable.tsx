@@ -48,7 +48,7 @@ export interface DataTableProps<Row extends { id: number }> {
   resetKey?: string;
 }
 
-function useDebounced<T>(value: T, ms: number): T {
+export function useDebounced<T>(value: T, ms: number): T {
   const [v, setV] = useState(value);
   useEffect(() => {
     const t = setTimeout(() => setV(value), ms);
