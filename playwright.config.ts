@@ -33,6 +33,8 @@ export default defineConfig({
     browserName: "chromium",
     screenshot: "on",
     trace: "retain-on-failure",
+    actionTimeout: 10_000,
+    navigationTimeout: 20_000,
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
       args: [

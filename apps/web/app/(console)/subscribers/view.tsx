@@ -1,19 +1,17 @@
 "use client";
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import { CrudPage } from "@/client/components/CrudPage";
 import type { FieldSpec } from "@/client/components/FormDialog";
+import { useDomainSuggestions } from "@/client/domains";
 import { useTRPC } from "@/client/trpc";
+import type { RouterOutputs } from "@/client/types";
 import { subscriberCreate, subscriberUpdate } from "@/shared/schemas/subscriber";
 
-interface Row {
-  id: number;
-  username: string;
-  domain: string;
-}
+type Row = RouterOutputs["subscribers"]["list"]["rows"][number];
 
 export function SubscribersView({ defaultDomain }: { defaultDomain: string }) {
   const trpc = useTRPC();
-  const domains = useQuery(trpc.domains.names.queryOptions());
+  const domains = useDomainSuggestions(defaultDomain);
   const create = useMutation(trpc.subscribers.create.mutationOptions());
   const update = useMutation(trpc.subscribers.update.mutationOptions());
   const remove = useMutation(trpc.subscribers.delete.mutationOptions());
@@ -24,7 +22,7 @@ export function SubscribersView({ defaultDomain }: { defaultDomain: string }) {
       name: "domain",
       label: "Domain",
       required: true,
-      suggestions: [...new Set([defaultDomain, ...(domains.data ?? [])])],
+      suggestions: domains,
     },
     {
       name: "password",

@@ -45,6 +45,8 @@ export interface CrudPageProps<Row extends { id: number }> {
   emptyText?: ReactNode;
   filters?: ReactNode;
   resetKey?: string;
+  /** Called after every successful change (e.g. to refresh a reload banner). */
+  onChanged?: () => void;
   /** More per-row buttons (shown for every role; check useCan inside for mutations). */
   extraActions?: (row: Row) => ReactNode;
 }
@@ -56,7 +58,10 @@ export function CrudPage<Row extends { id: number }>(props: CrudPageProps<Row>) 
   const canEdit = useCan(props.editRole ?? "operator");
   const [editing, setEditing] = useState<{ mode: "create" | "edit"; row?: Row } | null>(null);
 
-  const refresh = () => qc.invalidateQueries({ queryKey: props.invalidate });
+  const refresh = async () => {
+    props.onChanged?.();
+    await qc.invalidateQueries({ queryKey: props.invalidate });
+  };
   const reportNodes = (result: unknown) => {
     for (const f of nodeFailures(result)) toast.warning(`Saved, but node ${f}`);
   };

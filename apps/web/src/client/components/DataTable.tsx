@@ -166,7 +166,7 @@ export function DataTable<Row extends { id: number }>(props: DataTableProps<Row>
     <section className="datatable" aria-label={props.label}>
       <div className="toolbar">
         <label htmlFor={searchId} className="visually-hidden">
-          {props.searchLabel ?? "Search"}
+          {props.searchLabel ?? `Search ${props.label.toLowerCase()}`}
         </label>
         <input
           id={searchId}

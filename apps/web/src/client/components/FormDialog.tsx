@@ -132,6 +132,7 @@ export function FormDialog(props: FormDialogProps) {
               id,
               name: f.name,
               "aria-invalid": err ? true : undefined,
+              "aria-required": f.required ? true : undefined,
               "aria-describedby": describedBy || undefined,
             };
             const v = values[f.name];
@@ -189,9 +190,8 @@ export function FormDialog(props: FormDialogProps) {
                 key={f.name}
                 className={`field${f.type === "checkbox" ? " field-check" : ""}${err ? " has-error" : ""}`}
               >
-                <label htmlFor={id}>
+                <label htmlFor={id} className={f.required ? "required" : undefined}>
                   {f.label}
-                  {f.required && <span aria-hidden="true"> *</span>}
                 </label>
                 {input}
                 {f.suggestions && f.suggestions.length > 0 && (
