@@ -1,0 +1,3 @@
+export * from "./best.ts";
+export * from "./target.ts";
+export * from "./tm.ts";
