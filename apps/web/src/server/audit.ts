@@ -28,7 +28,10 @@ export function redact(value: unknown): unknown {
 export function auditTarget(input: unknown): string {
   if (!input || typeof input !== "object") return "";
   const i = input as Record<string, unknown>;
-  if (i.username && i.domain) return `${i.username}@${i.domain}`;
+  const account = i.username && i.domain ? `${i.username}@${i.domain}` : "";
+  if (i.aliasUsername) return `${i.aliasUsername}@${i.aliasDomain} -> ${account}`;
+  if (i.sdUsername) return `${i.sdUsername} of ${account}`;
+  if (account) return account;
   for (const k of ["name", "username", "domain", "destination", "id", "ids"]) {
     if (i[k] !== undefined && i[k] !== "")
       return Array.isArray(i[k]) ? (i[k] as unknown[]).join(",") : String(i[k]);
