@@ -1,0 +1,207 @@
+/**
+ * Test harness: a real sipd on ephemeral loopback ports over a throw-away migrated and seeded
+ * MariaDB database, and a runner for real sipp peers. Used by sipd's integration tests, the
+ * e2e tests and the bench scripts.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Config, loadConfig } from "@switchboard/config";
+import { seedDemo } from "@switchboard/db/seed";
+import { createTestDatabase, type TestDatabase } from "@switchboard/db/testing";
+import { sql } from "drizzle-orm";
+import { Logger } from "../log.ts";
+import { Sipd } from "../server.ts";
+
+export const SCENARIOS = fileURLToPath(new URL("../../../../bench/scenarios/", import.meta.url));
+export const DOMAIN = "switchboard.local";
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+export interface TestSipd {
+  sipd: Sipd;
+  tdb: TestDatabase;
+  config: Config;
+  /** UDP/TCP port sipd listens on (both the same). */
+  port: number;
+  rpcUrl: string;
+  /** Stops sipd; the database is kept for a restart unless `drop` is true. */
+  stop(opts?: { drop?: boolean; drainMs?: number }): Promise<void>;
+}
+
+export async function startTestSipd(
+  overrides: DeepPartial<Config> = {},
+  opts: { tdb?: TestDatabase; seed?: boolean; port?: number; logLevel?: Config["log"]["level"] } = {},
+): Promise<TestSipd> {
+  const tdb = opts.tdb ?? (await createTestDatabase());
+  if (opts.seed !== false && !opts.tdb) await seedDemo(tdb.db, { domain: DOMAIN, storePlaintext: true });
+  const port = opts.port ?? (await freeUdpTcpPort());
+  const base = loadConfig({ env: {}, file: undefined });
+  const config: Config = {
+    ...base,
+    ...overrides,
+    sip: {
+      ...base.sip,
+      domain: DOMAIN,
+      listen: [`udp:127.0.0.1:${port}`, `tcp:127.0.0.1:${port}`],
+      ...overrides.sip,
+    },
+    rpc: { ...base.rpc, listen: "127.0.0.1:0", ...overrides.rpc },
+    features: { ...base.features, ...overrides.features },
+    usrloc: { ...base.usrloc, ...overrides.usrloc },
+    registrar: { ...base.registrar, ...overrides.registrar },
+    tm: { ...base.tm, ...overrides.tm },
+    auth: { ...base.auth, secret: "test-secret", ...overrides.auth },
+  } as Config;
+  const log = new Logger(
+    opts.logLevel ?? (process.env.SIPD_TEST_LOG as Config["log"]["level"]) ?? "error",
+    true,
+  );
+  const sipd = new Sipd({
+    config,
+    db: tdb.db,
+    log,
+    dbPing: () => tdb.db.execute(sql`SELECT 1`).then(() => true),
+    modules: { dispatcher: { ds_ping_interval: 1 } },
+  });
+  await sipd.start();
+  return {
+    sipd,
+    tdb,
+    config,
+    port,
+    rpcUrl: sipd.rpc!.url,
+    async stop({ drop = true, drainMs = 2000 } = {}) {
+      await sipd.stop(drainMs);
+      if (drop) await tdb.drop();
+    },
+  };
+}
+
+/** A port free for both UDP and TCP on 127.0.0.1. */
+export async function freeUdpTcpPort(): Promise<number> {
+  const { createSocket } = await import("node:dgram");
+  const { createServer } = await import("node:net");
+  for (;;) {
+    const tcp = createServer();
+    await new Promise<void>((r) => tcp.listen(0, "127.0.0.1", r));
+    const port = (tcp.address() as { port: number }).port;
+    const udp = createSocket("udp4");
+    const ok = await new Promise<boolean>((r) => {
+      udp.once("error", () => r(false));
+      udp.bind(port, "127.0.0.1", () => r(true));
+    });
+    await new Promise((r) => tcp.close(r));
+    if (ok) await new Promise((r) => udp.close(() => r(null)));
+    if (ok) return port;
+  }
+}
+
+export interface SippResult {
+  code: number;
+  successful: number;
+  failed: number;
+  /** sipp's screen/error output, for assertion messages. */
+  output: string;
+}
+
+export interface SippOptions {
+  /** Scenario file name in bench/scenarios, or an absolute path. */
+  scenario: string;
+  /** Target (sipd) port on 127.0.0.1. */
+  port: number;
+  /** Injection file rows (fields separated by ';'). */
+  inject?: string[];
+  calls: number;
+  rate?: number;
+  /** Local port (default ephemeral chosen by sipp). */
+  localPort?: number;
+  transport?: "u1" | "un" | "t1" | "tn";
+  /** Call duration for <pause/> (ms). */
+  duration?: number;
+  timeoutSec?: number;
+  /** Extra raw sipp arguments. */
+  args?: string[];
+}
+
+/** Runs sipp to completion (bounded by -m and -timeout) and reads its final statistics. */
+export async function runSipp(o: SippOptions): Promise<SippResult> {
+  const dir = mkdtempSync(join(tmpdir(), "sb-sipp-"));
+  const args = [
+    `127.0.0.1:${o.port}`,
+    "-sf",
+    o.scenario.startsWith("/") ? o.scenario : join(SCENARIOS, o.scenario),
+    "-i",
+    "127.0.0.1",
+    "-m",
+    String(o.calls),
+    "-r",
+    String(o.rate ?? 50),
+    "-t",
+    o.transport ?? "u1",
+    "-nostdin",
+    "-timeout",
+    `${o.timeoutSec ?? 30}s`,
+    "-timeout_error",
+    "-max_recv_loops",
+    "1000",
+    "-trace_err",
+    "-error_file",
+    join(dir, "errors.log"),
+    "-trace_stat",
+    "-stf",
+    join(dir, "stat.csv"),
+    "-fd",
+    "1",
+    ...(o.localPort ? ["-p", String(o.localPort)] : []),
+    ...(o.duration !== undefined ? ["-d", String(o.duration)] : []),
+    ...(o.args ?? []),
+  ];
+  if (o.inject) {
+    const f = join(dir, "inject.csv");
+    writeFileSync(f, `SEQUENTIAL\n${o.inject.join("\n")}\n`);
+    args.push("-inf", f);
+  }
+  try {
+    const { code, output } = await new Promise<{ code: number; output: string }>((resolve) => {
+      const child = spawn("sipp", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+      let out = "";
+      child.stdout.on("data", (d) => {
+        out = (out + d).slice(-20_000);
+      });
+      child.stderr.on("data", (d) => {
+        out = (out + d).slice(-20_000);
+      });
+      child.on("exit", (c) => resolve({ code: c ?? -1, output: out }));
+    });
+    const stat = readLastStat(join(dir, "stat.csv"));
+    let errors = "";
+    try {
+      errors = readFileSync(join(dir, "errors.log"), "utf8").slice(0, 4000);
+    } catch {
+      // no errors file when nothing failed
+    }
+    return { code, successful: stat.successful, failed: stat.failed, output: errors || output.slice(-4000) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function readLastStat(file: string): { successful: number; failed: number } {
+  try {
+    const lines = readFileSync(file, "utf8").trim().split("\n");
+    const head = lines[0].split(";");
+    const last = lines[lines.length - 1].split(";");
+    const col = (name: string) => Number(last[head.indexOf(name)] ?? 0);
+    return { successful: col("SuccessfulCall(C)"), failed: col("FailedCall(C)") };
+  } catch {
+    return { successful: 0, failed: 0 };
+  }
+}
+
+/** Injection rows "user;domain;[authentication ...]" for sipp's register/call scenarios. */
+export function authRow(user: string, password = `${user}-pass`, extra: string[] = []): string {
+  return [user, DOMAIN, `[authentication username=${user} password=${password}]`, ...extra].join(";");
+}
