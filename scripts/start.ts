@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfig, runCli } from "@switchboard/config";
-import { createDb } from "@switchboard/db";
+import { createDb, sbNode } from "@switchboard/db";
 import { ensureDatabase } from "@switchboard/db/lifecycle";
 import { runMigrations } from "@switchboard/db/migrate";
 import { seedDemo } from "@switchboard/db/seed";
@@ -46,6 +46,15 @@ await runCli(async () => {
       console.log(`    username: ${admin.username}\n    password: ${admin.password}\n`);
     }
   }
+  // The bundled sipd is the console's first node (an operator adds Kamailio nodes in the console).
+  if ((await handle.db.select({ id: sbNode.id }).from(sbNode).limit(1)).length === 0)
+    await handle.db.insert(sbNode).values({
+      name: "local",
+      url: `http://${config.rpc.listen}/RPC`,
+      protocol: "jsonrpc",
+      token: config.rpc.token,
+      kind: "sipd",
+    });
   await handle.close();
 
   const env = {
