@@ -5,6 +5,7 @@
  * transaction events into accounting records.
  */
 import { isIP } from "node:net";
+import { networkInterfaces } from "node:os";
 import type { Config } from "@switchboard/config";
 import type { Db } from "@switchboard/db";
 import type { AccValues } from "@switchboard/modules/acc";
@@ -304,21 +305,22 @@ export class Sipd implements SipdCore {
     if (this.myHosts.has(h)) return true;
     for (const s of this.transport.sockets) {
       const adv = this.advertise(s);
-      const sameHost =
-        s.host === h || adv.host === h || (isIP(h) && s.host === "0.0.0.0" && h === "127.0.0.1");
+      const sameHost = s.host === h || adv.host === h || (isWildcard(s.host) && localAddresses().has(h));
       if (sameHost && (port === null || port === s.port || port === adv.port)) return true;
     }
     return false;
   }
 
+  /** The host:port written into Via/Record-Route for a socket: `sip.advertise`, else the bound address. */
   private advertise(s: ListeningSocket): { host: string; port: number } {
     const a = this.config.sip.advertise;
-    if (!a) return { host: s.host, port: s.port };
-    const [host, port] =
-      a.includes("]:") || /^[^:]+:\d+$/.test(a)
-        ? [a.slice(0, a.lastIndexOf(":")), Number(a.slice(a.lastIndexOf(":") + 1))]
-        : [a, s.port];
-    return { host: String(host).replace(/^\[|\]$/g, ""), port };
+    if (a) {
+      const m = /^(?:\[([^\]]+)\]|([^:]+))(?::(\d+))?$/.exec(a);
+      if (m) return { host: m[1] ?? m[2], port: m[3] ? Number(m[3]) : s.port };
+    }
+    // A wildcard socket cannot be advertised: use this host's first external address.
+    if (isWildcard(s.host)) return { host: primaryAddress(s.family), port: s.port };
+    return { host: s.host, port: s.port };
   }
 
   advertisedFor(localSocket?: string): { host: string; port: number; proto: string } | undefined {
@@ -495,4 +497,22 @@ export class Sipd implements SipdCore {
     });
     registerModuleRpc(r, this.modules);
   }
+}
+
+function isWildcard(host: string): boolean {
+  return host === "0.0.0.0" || host === "::";
+}
+
+function localAddresses(): Set<string> {
+  const out = new Set<string>();
+  for (const list of Object.values(networkInterfaces()))
+    for (const a of list ?? []) out.add(a.address.toLowerCase());
+  return out;
+}
+
+function primaryAddress(family: 4 | 6): string {
+  const all = Object.values(networkInterfaces()).flatMap((l) => l ?? []);
+  const want = family === 6 ? "IPv6" : "IPv4";
+  const a = all.find((x) => x.family === want && !x.internal) ?? all.find((x) => x.family === want);
+  return a?.address ?? (family === 6 ? "::1" : "127.0.0.1");
 }
