@@ -34,6 +34,7 @@ export const NAV: NavSection[] = [
       { href: "/accounting", label: "Accounting", role: "viewer" },
       { href: "/cdrs", label: "CDRs", role: "viewer" },
       { href: "/billing", label: "Billing rates", role: "viewer" },
+      { href: "/charts", label: "Charts", role: "viewer" },
     ],
   },
   {

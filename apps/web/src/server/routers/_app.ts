@@ -14,6 +14,7 @@ import { domainsRouter } from "./domains";
 import { nodesRouter } from "./nodes";
 import { reloadRouter } from "./reload";
 import { speedDialRouter } from "./speeddial";
+import { statsRouter } from "./stats";
 import { subscribersRouter } from "./subscribers";
 
 export const appRouter = router({
@@ -29,6 +30,7 @@ export const appRouter = router({
   accounting: accountingRouter,
   cdrs: cdrsRouter,
   billing: billingRouter,
+  stats: statsRouter,
 });
 
 export type AppRouter = typeof appRouter;
