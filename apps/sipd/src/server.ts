@@ -11,7 +11,14 @@ import type { Db } from "@switchboard/db";
 import type { AccValues } from "@switchboard/modules/acc";
 import { StatisticsSampler } from "@switchboard/modules/statistics";
 import { type Cell, type NetTarget, resolveUri, Tm } from "@switchboard/modules/tm";
-import { createRpcServer, RpcRegistry, type RpcServer, registerSystemMethods } from "@switchboard/rpc";
+import {
+  createRpcDatagramServer,
+  createRpcServer,
+  type RpcDatagramServer,
+  RpcRegistry,
+  type RpcServer,
+  registerSystemMethods,
+} from "@switchboard/rpc";
 import {
   type AnySipMessage,
   generateBranch,
@@ -96,6 +103,7 @@ export class Sipd implements SipdCore {
   readonly cellContexts = new WeakMap<Cell, KsrContext>();
   modules!: Modules;
   rpc?: RpcServer;
+  rpcDgram?: RpcDatagramServer;
   private script: RoutingScript;
   private readonly myHosts = new Set<string>();
   private readonly methodCounters: Record<string, number> = {};
@@ -210,6 +218,15 @@ export class Sipd implements SipdCore {
       }),
     });
     log.info("rpc listening", { url: this.rpc.url });
+    if (config.rpc.dgramListen) {
+      this.rpcDgram = await createRpcDatagramServer({
+        registry: this.registry,
+        listen: config.rpc.dgramListen,
+        allow: config.rpc.allow,
+        timeoutMs: config.rpc.timeoutMs,
+      });
+      log.info("rpc datagram listening", { address: `${this.rpcDgram.host}:${this.rpcDgram.port}` });
+    }
   }
 
   /** Graceful stop: no new requests, wait for transactions (up to drainMs), flush contacts and acc. */
@@ -219,6 +236,7 @@ export class Sipd implements SipdCore {
     while ((this.tm.inUse > 0 || this.inflight > 0) && Date.now() < until)
       await new Promise((r) => setTimeout(r, 50));
     await this.rpc?.close();
+    await this.rpcDgram?.close();
     await stopModules(this.modules);
     this.transactions.close();
     await this.transport.close();

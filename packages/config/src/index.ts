@@ -48,6 +48,8 @@ export const configSchema = z.object({
       allow: z.array(cidr).default(["127.0.0.0/8", "::1/128"]),
       /** Optional bearer token (also accepted as basic-auth password). */
       token: z.string().default(""),
+      /** Optional JSON-RPC datagram socket (kamcli's jsonrpcs UDP transport), e.g. 127.0.0.1:5072; "" = off. */
+      dgramListen: z.union([hostPort, z.literal("")]).default(""),
       maxBodyBytes: z.number().int().min(1024).default(1_048_576),
       timeoutMs: z.number().int().min(100).default(10_000),
     })
@@ -146,6 +148,7 @@ const ENV_MAP: Record<string, [string[], (v: string) => unknown]> = {
   RPC_LISTEN: [["rpc", "listen"], String],
   RPC_ALLOW: [["rpc", "allow"], list],
   RPC_TOKEN: [["rpc", "token"], String],
+  RPC_DGRAM_LISTEN: [["rpc", "dgramListen"], String],
   WEB_HOST: [["web", "host"], String],
   WEB_PORT: [["web", "port"], String],
   USRLOC_DB_MODE: [["usrloc", "dbMode"], Number],
