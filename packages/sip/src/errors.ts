@@ -5,10 +5,10 @@ import type { SipRequest } from "./message.ts";
  * `reason` is short and printable so it can go straight into a `400 <reason>` status line.
  *
  * `kind` tells the transport what to do with the message (RFC 3261 §8.2, §18.1.2):
- * - "junk": not recognisable as SIP, or a request whose top Via is unusable, so there is
- *   nowhere to answer: drop it silently.
- * - "request": a request that can be answered; `request` holds what parsed (first line, Via,
- *   From, To, Call-ID, CSeq as raw values) so `createResponse(err.request, err.status, err.reason)` works.
+ * - "junk": not recognisable as SIP, or a request without any Via: drop it silently.
+ * - "request": a request that can be answered; `request` holds what parsed (first line and all
+ *   header fields as raw values) so `createResponse(err.request, err.status, err.reason)` works.
+ *   When its top Via itself is broken (`request.via` throws), answer to the source address.
  * - "response": a broken response: drop it.
  */
 export class SipParseError extends Error {

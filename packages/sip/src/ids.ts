@@ -30,7 +30,10 @@ export function generateCallId(host?: string): string {
   return host ? `${word}@${host}` : word;
 }
 
-/** True for branches of RFC 3261 elements (§17.2.3), false for RFC 2543 ones. */
+/**
+ * True for branches of RFC 3261 elements (§17.2.3), false for RFC 2543 ones and for a bare
+ * magic cookie, which identifies nothing (RFC 4475 §3.2.1).
+ */
 export function isRfc3261Branch(branch: string | undefined): branch is string {
-  return branch?.startsWith(MAGIC_COOKIE) === true;
+  return branch !== undefined && branch.length > MAGIC_COOKIE.length && branch.startsWith(MAGIC_COOKIE);
 }

@@ -11,3 +11,4 @@ export * from "./timer-wheel.ts";
 export * from "./transaction.ts";
 export * from "./transport.ts";
 export * from "./uri.ts";
+export * from "./validate.ts";

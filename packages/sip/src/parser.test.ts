@@ -73,9 +73,15 @@ describe("parseMessage", () => {
     assert.equal(parseError(Buffer.from("\x00\x01\x02")).kind, "junk");
   });
 
-  it("treats a request without a usable Via as junk: there is nowhere to answer", () => {
+  it("treats a request without any Via as junk: no client could match an answer", () => {
     const err = parseError(Buffer.from(INVITE.toString().replace(/Via: [^\r]*\r\n/, "")));
     assert.equal(err.kind, "junk");
+  });
+
+  it("keeps a request with a broken Via answerable", () => {
+    const err = parseError(Buffer.from(INVITE.toString().replace(/Via: [^\r]*/, "Via: SIP/2.0/UDP ;;")));
+    assert.equal(err.kind, "request");
+    assert.equal(err.request?.get("via"), "SIP/2.0/UDP ;;");
   });
 
   it("rejects a Content-Length larger than the datagram and truncates to a shorter one", () => {

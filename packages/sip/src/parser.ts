@@ -202,8 +202,9 @@ export function parseMessage(buf: Buffer, opts: ParseOptions = {}): SipRequest |
   } catch (e) {
     error ??= asParseError(e);
   }
-  // Without a usable top Via there is nowhere to send a 400 (§18.2.2): the request is junk.
-  if (msg.isRequest && !(cache.get("via") !== undefined)) {
+  // Without any Via a response could not be matched by the client (§8.1.3.3): the request is junk.
+  // A Via that is present but broken still gets its 400, sent back to the source address.
+  if (msg.isRequest && !msg.has("via")) {
     throw (error ?? new SipParseError("Missing Via")).withContext("junk");
   }
   if (!error && msg.isRequest && msg.cseq.method !== msg.method) {
