@@ -45,6 +45,8 @@ export interface CrudPageProps<Row extends { id: number }> {
   emptyText?: ReactNode;
   filters?: ReactNode;
   resetKey?: string;
+  /** More toolbar buttons, left of "Add" (import, export, ...). */
+  toolbarExtra?: ReactNode;
   /** Called after every successful change (e.g. to refresh a reload banner). */
   onChanged?: () => void;
   /** More per-row buttons (shown for every role; check useCan inside for mutations). */
@@ -146,12 +148,18 @@ export function CrudPage<Row extends { id: number }>(props: CrudPageProps<Row>) 
             : undefined
         }
         toolbar={
-          canEdit &&
-          props.create && (
-            <button type="button" className="btn btn-primary" onClick={() => setEditing({ mode: "create" })}>
-              Add {props.noun}
-            </button>
-          )
+          <>
+            {props.toolbarExtra}
+            {canEdit && props.create && (
+              <button
+                type="button"
+                className="btn btn-primary"
+                onClick={() => setEditing({ mode: "create" })}
+              >
+                Add {props.noun}
+              </button>
+            )}
+          </>
         }
       />
       <FormDialog

@@ -11,7 +11,13 @@ const sortable = { username: speedDial.username, sdUsername: speedDial.sdUsernam
 
 export const speedDialRouter = router({
   list: viewerProcedure
-    .input(listInput.extend({ domain: z.string().trim().max(64).default("") }))
+    .input(
+      listInput.extend({
+        /** Only the speed dials of one account (the subscriber's tab). */
+        username: z.string().trim().max(64).default(""),
+        domain: z.string().trim().max(64).default(""),
+      }),
+    )
     .query(({ ctx, input }) =>
       pageOf(input, (limit, offset) =>
         ctx.db
@@ -21,6 +27,7 @@ export const speedDialRouter = router({
             and(
               // speed_dial_idx starts with username: a prefix search is a range scan.
               input.search ? prefixMatch(speedDial.username, input.search) : undefined,
+              input.username ? eq(speedDial.username, input.username) : undefined,
               input.domain ? eq(speedDial.domain, input.domain) : undefined,
             ),
           )

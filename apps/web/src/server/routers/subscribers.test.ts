@@ -219,3 +219,62 @@ test("every subscriber mutation leaves an audit row with the password masked", a
   );
   for (const r of rows) assert.doesNotMatch(r.details ?? "", /secret/);
 });
+
+test("CSV import batches report every line: created, skipped duplicates, errors; update mode replaces", async () => {
+  const caller = await operator();
+  await caller.subscribers.create({ username: "imp0", domain: "imp.example", password: "secret0" });
+  const ha1 = md5("hashonly:imp.example:pw1234");
+  const ha1b = md5("hashonly@imp.example:imp.example:pw1234");
+  const { results } = await caller.subscribers.import({
+    rows: [
+      { line: 2, username: "imp0", domain: "imp.example", password: "secret9" },
+      { line: 3, username: "imp1", domain: "imp.example", password: "secret1" },
+      { line: 4, username: "bad user", domain: "imp.example", password: "secret1" },
+      { line: 5, username: "imp2", domain: "imp.example", password: "123" },
+      { line: 6, username: "imp1", domain: "imp.example", password: "secret1" },
+      { line: 7, username: "hashonly", domain: "imp.example", ha1, ha1b },
+    ],
+  });
+  assert.deepEqual(
+    results.map((r) => [r.line, r.status]),
+    [
+      [2, "skipped"],
+      [3, "created"],
+      [4, "error"],
+      [5, "error"],
+      [6, "error"],
+      [7, "created"],
+    ],
+  );
+  assert.match(results[2].message ?? "", /^username: /);
+  assert.match(results[3].message ?? "", /password of at least 6 characters, or both ha1 and ha1b/);
+  assert.equal(results[4].message, "imp1@imp.example appears twice in the file");
+  const [hashed] = await t.db.select().from(subscriber).where(eq(subscriber.username, "hashonly"));
+  assert.deepEqual([hashed.ha1, hashed.ha1b, hashed.password], [ha1, ha1b, ""]);
+
+  const again = await caller.subscribers.import({
+    rows: [{ line: 2, username: "imp0", domain: "imp.example", password: "secret9" }],
+    onDuplicate: "update",
+  });
+  assert.deepEqual(again.results, [{ line: 2, status: "updated" }]);
+  const [updated] = await t.db.select().from(subscriber).where(eq(subscriber.username, "imp0"));
+  assert.equal(updated.ha1, md5("imp0:imp.example:secret9"));
+});
+
+test("the CSV export streams every subscriber in id order, in the import's columns", async () => {
+  const { subscribersCsv } = await import("../subscriber-export");
+  for (let i = 0; i < 5; i++) {
+    await t.db
+      .insert(subscriber)
+      .values({ username: `exp${i}`, domain: "exp.example", ha1: `h${i}`, ha1b: `b${i}` });
+  }
+  const chunks: string[] = [];
+  for await (const c of subscribersCsv(t.db, { search: "exp", domain: "" }, 2)) chunks.push(c);
+  assert.equal(chunks.length, 4, "header + three chunks of at most 2 rows");
+  const lines = chunks.join("").trimEnd().split("\r\n");
+  assert.equal(lines[0], "username,domain,password,ha1,ha1b");
+  assert.deepEqual(
+    lines.slice(1),
+    [0, 1, 2, 3, 4].map((i) => `exp${i},exp.example,,h${i},b${i}`),
+  );
+});

@@ -5,12 +5,19 @@
  * when features.storePlaintextPw (kamctlrc STORE_PLAINTEXT_PW), and asks every sipd node to drop
  * its cached credentials for the account.
  */
-import { subscriber, subscriberHashes } from "@switchboard/db";
+import { grp, location, subscriber, subscriberHashes } from "@switchboard/db";
 import { TRPCError } from "@trpc/server";
-import { and, eq, inArray, type SQL } from "drizzle-orm";
+import { and, eq, inArray, isNull, or, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { idInput, idsInput, listInput } from "../../shared/schemas/common";
-import { subscriberCreate, subscriberUpdate } from "../../shared/schemas/subscriber";
+import {
+  type ImportRowResult,
+  subscriberCreate,
+  subscriberFields,
+  subscriberImport,
+  subscriberImportRow,
+  subscriberUpdate,
+} from "../../shared/schemas/subscriber";
 import { fieldError } from "../errors";
 import { orderBy, pageOf, prefixMatch } from "../list";
 import { broadcast } from "../nodes/broadcast";
@@ -32,14 +39,20 @@ function searchCondition(search: string): SQL | undefined {
   );
 }
 
+/** Beyond this many accounts one "drop everything" call replaces a call per account. */
+const INVALIDATE_ALL_ABOVE = 20;
+
 /**
  * sipd caches subscriber credentials; Kamailio's auth_db reads the table on every challenge and has
- * nothing to drop, so only sipd nodes are asked.
+ * nothing to drop, so only sipd nodes are asked. `subscriber.invalidate` without params drops all.
  */
-function invalidate(ctx: AuthedContext, accounts: { username: string; domain: string }[]) {
-  return Promise.all(
+async function invalidate(ctx: AuthedContext, accounts: { username: string; domain: string }[]) {
+  if (accounts.length === 0) return [];
+  if (accounts.length > INVALIDATE_ALL_ABOVE) return broadcast(ctx, "subscriber.invalidate", [], ["sipd"]);
+  const results = await Promise.all(
     accounts.map((a) => broadcast(ctx, "subscriber.invalidate", [a.username, a.domain], ["sipd"])),
-  ).then((r) => r.flat());
+  );
+  return results.flat();
 }
 
 function credentials(ctx: AuthedContext, username: string, domain: string, password: string) {
@@ -47,6 +60,99 @@ function credentials(ctx: AuthedContext, username: string, domain: string, passw
     ...subscriberHashes(username, domain, password),
     password: ctx.config.features.storePlaintextPw ? password : "",
   };
+}
+
+const accountKey = (a: { username: string; domain: string }) => `${a.username}@${a.domain}`;
+
+/**
+ * One import batch: every row validated on its own, duplicates inside the batch and against the
+ * table found with one query, new rows inserted with one multi-row INSERT (row by row only when
+ * that fails, to name the failing line).
+ */
+async function importBatch(
+  ctx: AuthedContext,
+  input: z.output<typeof subscriberImport>,
+): Promise<{ results: ImportRowResult[]; changed: { username: string; domain: string }[] }> {
+  const results: ImportRowResult[] = [];
+  const valid: z.output<typeof subscriberImportRow>[] = [];
+  const seen = new Set<string>();
+  input.rows.forEach((raw, i) => {
+    const line = typeof raw.line === "number" ? raw.line : i + 1;
+    const parsed = subscriberImportRow.safeParse({ ...raw, line });
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      results.push({ line, status: "error", message: `${issue.path.join(".") || "row"}: ${issue.message}` });
+    } else if (seen.has(accountKey(parsed.data))) {
+      results.push({
+        line,
+        status: "error",
+        message: `${accountKey(parsed.data)} appears twice in the file`,
+      });
+    } else {
+      seen.add(accountKey(parsed.data));
+      valid.push(parsed.data);
+    }
+  });
+
+  const existing = new Map<string, number>();
+  if (valid.length > 0) {
+    const rows = await ctx.db
+      .select(columns)
+      .from(subscriber)
+      .where(
+        or(...valid.map((r) => and(eq(subscriber.username, r.username), eq(subscriber.domain, r.domain)))),
+      );
+    for (const r of rows) existing.set(accountKey(r), r.id);
+  }
+
+  const values = (r: z.output<typeof subscriberImportRow>) =>
+    r.password
+      ? { username: r.username, domain: r.domain, ...credentials(ctx, r.username, r.domain, r.password) }
+      : {
+          username: r.username,
+          domain: r.domain,
+          password: "",
+          ha1: r.ha1.toLowerCase(),
+          ha1b: r.ha1b.toLowerCase(),
+        };
+
+  const fresh = valid.filter((r) => !existing.has(accountKey(r)));
+  const changed: { username: string; domain: string }[] = [];
+  if (fresh.length > 0) {
+    try {
+      await ctx.db.insert(subscriber).values(fresh.map(values));
+      for (const r of fresh) results.push({ line: r.line, status: "created" });
+    } catch {
+      // Someone else inserted one of them meanwhile, or a value MariaDB refuses: find which.
+      for (const r of fresh) {
+        try {
+          await ctx.db.insert(subscriber).values(values(r));
+          results.push({ line: r.line, status: "created" });
+        } catch (e) {
+          const dup = (e as { cause?: { code?: string } }).cause?.code === "ER_DUP_ENTRY";
+          results.push({
+            line: r.line,
+            status: "error",
+            message: dup ? `${accountKey(r)} already exists` : (e as Error).message,
+          });
+        }
+      }
+    }
+  }
+  for (const r of valid.filter((v) => existing.has(accountKey(v)))) {
+    if (input.onDuplicate === "skip") {
+      results.push({ line: r.line, status: "skipped", message: `${accountKey(r)} already exists` });
+      continue;
+    }
+    await ctx.db
+      .update(subscriber)
+      .set(values(r))
+      .where(eq(subscriber.id, existing.get(accountKey(r))!));
+    results.push({ line: r.line, status: "updated" });
+    changed.push(r);
+  }
+  results.sort((a, b) => a.line - b.line);
+  return { results, changed };
 }
 
 export const subscribersRouter = router({
@@ -74,6 +180,41 @@ export const subscribersRouter = router({
     if (!row) throw new TRPCError({ code: "NOT_FOUND", message: `subscriber ${input.id} not found` });
     return row;
   }),
+
+  /**
+   * Group memberships (`grp`) and the contacts stored in `location` for one account. Without usrloc
+   * use_domain Kamailio stores the domain as NULL, so those rows count as this account's too.
+   */
+  related: viewerProcedure
+    .input(z.object({ username: subscriberFields.username, domain: subscriberFields.domain }))
+    .query(async ({ ctx, input }) => {
+      const groups = await ctx.db
+        .select({ id: grp.id, grp: grp.grp, lastModified: grp.lastModified })
+        .from(grp)
+        .where(and(eq(grp.username, input.username), eq(grp.domain, input.domain)))
+        .orderBy(grp.grp);
+      const contacts = await ctx.db
+        .select({
+          id: location.id,
+          contact: location.contact,
+          expires: location.expires,
+          q: location.q,
+          received: location.received,
+          socket: location.socket,
+          userAgent: location.userAgent,
+          lastModified: location.lastModified,
+        })
+        .from(location)
+        .where(
+          and(
+            eq(location.username, input.username),
+            or(eq(location.domain, input.domain), isNull(location.domain), eq(location.domain, "")),
+          ),
+        )
+        .orderBy(location.expires)
+        .limit(100);
+      return { groups, contacts };
+    }),
 
   create: operatorProcedure.input(subscriberCreate).mutation(async ({ ctx, input }) => {
     const [res] = await ctx.db.insert(subscriber).values({
@@ -118,5 +259,12 @@ export const subscribersRouter = router({
     await ctx.db.delete(subscriber).where(inArray(subscriber.id, input.ids));
     const nodes = await invalidate(ctx, rows);
     return { deleted: rows.length, nodes };
+  }),
+
+  /** One batch of a CSV import (the browser sends the file in batches to show progress). */
+  import: operatorProcedure.input(subscriberImport).mutation(async ({ ctx, input }) => {
+    const { results, changed } = await importBatch(ctx, input);
+    const nodes = await invalidate(ctx, changed);
+    return { results, nodes };
   }),
 });
