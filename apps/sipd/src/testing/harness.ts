@@ -13,6 +13,8 @@ import { seedDemo } from "@switchboard/db/seed";
 import { createTestDatabase, type TestDatabase } from "@switchboard/db/testing";
 import { sql } from "drizzle-orm";
 import { Logger } from "../log.ts";
+import type { ModuleOptions } from "../modules.ts";
+import type { RoutingScript } from "../script/ksr.ts";
 import { Sipd } from "../server.ts";
 
 export const SCENARIOS = fileURLToPath(new URL("../../../../bench/scenarios/", import.meta.url));
@@ -33,7 +35,16 @@ export interface TestSipd {
 
 export async function startTestSipd(
   overrides: DeepPartial<Config> = {},
-  opts: { tdb?: TestDatabase; seed?: boolean; port?: number; logLevel?: Config["log"]["level"] } = {},
+  opts: {
+    tdb?: TestDatabase;
+    seed?: boolean;
+    port?: number;
+    logLevel?: Config["log"]["level"];
+    /** A routing script instead of the default kamailio.cfg one. */
+    script?: RoutingScript;
+    /** Module test hooks; the dispatcher pings every second unless given. */
+    modules?: ModuleOptions;
+  } = {},
 ): Promise<TestSipd> {
   const tdb = opts.tdb ?? (await createTestDatabase());
   if (opts.seed !== false && !opts.tdb) await seedDemo(tdb.db, { domain: DOMAIN, storePlaintext: true });
@@ -64,7 +75,8 @@ export async function startTestSipd(
     db: tdb.db,
     log,
     dbPing: () => tdb.db.execute(sql`SELECT 1`).then(() => true),
-    modules: { dispatcher: { ds_ping_interval: 1 } },
+    script: opts.script,
+    modules: opts.modules ?? { dispatcher: { ds_ping_interval: 1 } },
   });
   await sipd.start();
   return {
@@ -118,6 +130,8 @@ export interface SippOptions {
   rate?: number;
   /** Local port (default ephemeral chosen by sipp). */
   localPort?: number;
+  /** Local address (default 127.0.0.1), e.g. 127.0.0.2 for a second source address. */
+  localIp?: string;
   transport?: "u1" | "un" | "t1" | "tn";
   /** Call duration for <pause/> (ms). */
   duration?: number;
@@ -127,14 +141,26 @@ export interface SippOptions {
 }
 
 /** Runs sipp to completion (bounded by -m and -timeout) and reads its final statistics. */
-export async function runSipp(o: SippOptions): Promise<SippResult> {
+export function runSipp(o: SippOptions): Promise<SippResult> {
+  return startSipp(o).done;
+}
+
+export interface SippProcess {
+  /** Settles when sipp exits (after -m calls, -timeout, or kill()). */
+  done: Promise<SippResult>;
+  /** Ends sipp at once (SIGKILL): a peer that disappears, e.g. a dispatcher destination going down. */
+  kill(): void;
+}
+
+/** Starts sipp in the background: a UAS that must be listening before the UAC calls. */
+export function startSipp(o: SippOptions): SippProcess {
   const dir = mkdtempSync(join(tmpdir(), "sb-sipp-"));
   const args = [
     `127.0.0.1:${o.port}`,
     "-sf",
     o.scenario.startsWith("/") ? o.scenario : join(SCENARIOS, o.scenario),
     "-i",
-    "127.0.0.1",
+    o.localIp ?? "127.0.0.1",
     "-m",
     String(o.calls),
     "-r",
@@ -158,35 +184,46 @@ export async function runSipp(o: SippOptions): Promise<SippResult> {
     ...(o.localPort ? ["-p", String(o.localPort)] : []),
     ...(o.duration !== undefined ? ["-d", String(o.duration)] : []),
     ...(o.args ?? []),
+    // SIPP_TRACE=1 keeps each run's directory with sipp's message trace, for debugging a scenario.
+    ...(process.env.SIPP_TRACE ? ["-trace_msg"] : []),
   ];
   if (o.inject) {
     const f = join(dir, "inject.csv");
     writeFileSync(f, `SEQUENTIAL\n${o.inject.join("\n")}\n`);
     args.push("-inf", f);
   }
-  try {
-    const { code, output } = await new Promise<{ code: number; output: string }>((resolve) => {
-      const child = spawn("sipp", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
-      let out = "";
-      child.stdout.on("data", (d) => {
-        out = (out + d).slice(-20_000);
-      });
-      child.stderr.on("data", (d) => {
-        out = (out + d).slice(-20_000);
-      });
-      child.on("exit", (c) => resolve({ code: c ?? -1, output: out }));
-    });
-    const stat = readLastStat(join(dir, "stat.csv"));
-    let errors = "";
+  const child = spawn("sipp", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+  const done = (async () => {
     try {
-      errors = readFileSync(join(dir, "errors.log"), "utf8").slice(0, 4000);
-    } catch {
-      // no errors file when nothing failed
+      const { code, output } = await new Promise<{ code: number; output: string }>((resolve) => {
+        let out = "";
+        child.stdout.on("data", (d) => {
+          out = (out + d).slice(-20_000);
+        });
+        child.stderr.on("data", (d) => {
+          out = (out + d).slice(-20_000);
+        });
+        child.on("exit", (c) => resolve({ code: c ?? -1, output: out }));
+      });
+      const stat = readLastStat(join(dir, "stat.csv"));
+      let errors = "";
+      try {
+        errors = readFileSync(join(dir, "errors.log"), "utf8").slice(0, 4000);
+      } catch {
+        // no errors file when nothing failed
+      }
+      return {
+        code,
+        successful: stat.successful,
+        failed: stat.failed,
+        output: errors || output.slice(-4000),
+      };
+    } finally {
+      if (process.env.SIPP_TRACE) process.stderr.write(`sipp trace kept in ${dir}\n`);
+      else rmSync(dir, { recursive: true, force: true });
     }
-    return { code, successful: stat.successful, failed: stat.failed, output: errors || output.slice(-4000) };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  })();
+  return { done, kill: () => child.kill("SIGKILL") };
 }
 
 function readLastStat(file: string): { successful: number; failed: number } {
