@@ -311,3 +311,38 @@ export function scenarioDir(): { write(name: string, xml: string): string; clean
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
+
+export interface RegisterOptions {
+  /** Final response to the REGISTER with credentials (default 200). */
+  expect?: number;
+  /** Contact header value (default this sipp's address); "*" removes every binding. */
+  contact?: string;
+  /** Expires header (default 3600). */
+  expires?: number;
+  /** Checks (sipp <ereg> actions) on the final response. */
+  finalChecks?: string;
+}
+
+/** REGISTER -> 401 -> REGISTER with the injected credentials -> `expect`. Fields: 0 user, 1 domain, 2 credentials. */
+export function registerScenario(o: RegisterOptions = {}): string {
+  const s = new Scenario(`register-${o.expect ?? 200}`);
+  const request = (cseq: number, creds: boolean) =>
+    message([
+      "REGISTER sip:[field1] SIP/2.0",
+      "Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport",
+      "From: <sip:[field0]@[field1]>;tag=[pid]R[call_number]",
+      "To: <sip:[field0]@[field1]>",
+      "Call-ID: [call_id]",
+      `CSeq: ${cseq} REGISTER`,
+      `Contact: ${o.contact ?? "<sip:[field0]@[local_ip]:[local_port];transport=[transport]>"}`,
+      ...(creds ? ["[field2]"] : []),
+      "Max-Forwards: 70",
+      `Expires: ${o.expires ?? 3600}`,
+      "User-Agent: sipp-register",
+    ]);
+  s.send(request(1, false), 500);
+  s.recv(`response="401" auth="true"`);
+  s.send(request(2, true), 500);
+  s.recv(`response="${o.expect ?? 200}"`, o.finalChecks ?? "");
+  return s.xml();
+}
