@@ -1,6 +1,6 @@
 "use client";
 import { QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
+import { createTRPCClient, httpBatchLink, httpLink, splitLink, TRPCClientError } from "@trpc/client";
 import { type ReactNode, useRef, useState } from "react";
 import type { AppRouter } from "../server/routers/_app";
 import { ConfirmProvider } from "./confirm";
@@ -35,12 +35,16 @@ export function Providers({ session, children }: { session: ClientSession | null
         }),
       }),
   );
+  const csrfHeader = () => (csrf.current ? { "x-csrf-token": csrf.current } : {});
   const [trpcClient] = useState(() =>
     createTRPCClient<AppRouter>({
       links: [
-        httpBatchLink({
-          url: "/api/trpc",
-          headers: () => (csrf.current ? { "x-csrf-token": csrf.current } : {}),
+        // Calls marked { skipBatch: true } go alone (e.g. a node card): a batch answers only when its
+        // slowest call does, and one dead node must not hold the rest of the page.
+        splitLink({
+          condition: (op) => op.context.skipBatch === true,
+          true: httpLink({ url: "/api/trpc", headers: csrfHeader }),
+          false: httpBatchLink({ url: "/api/trpc", headers: csrfHeader }),
         }),
       ],
     }),

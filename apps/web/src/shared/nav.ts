@@ -17,6 +17,14 @@ export interface NavSection {
 
 export const NAV: NavSection[] = [
   {
+    title: "Monitoring",
+    items: [
+      { href: "/dashboard", label: "Dashboard", role: "viewer" },
+      { href: "/registrations", label: "Registrations", role: "viewer" },
+      { href: "/charts", label: "Charts", role: "viewer" },
+    ],
+  },
+  {
     title: "Subscribers",
     items: [
       { href: "/subscribers", label: "Subscribers", role: "viewer" },
@@ -34,7 +42,6 @@ export const NAV: NavSection[] = [
       { href: "/accounting", label: "Accounting", role: "viewer" },
       { href: "/cdrs", label: "CDRs", role: "viewer" },
       { href: "/billing", label: "Billing rates", role: "viewer" },
-      { href: "/charts", label: "Charts", role: "viewer" },
     ],
   },
   {

@@ -3,15 +3,17 @@
  * line here; the client type (AppRouter) follows.
  */
 import { router } from "../trpc";
+import { accountingRouter } from "./accounting";
 import { adminsRouter } from "./admins";
 import { aliasesRouter } from "./aliases";
-import { accountingRouter } from "./accounting";
 import { auditRouter } from "./audit";
 import { authRouter } from "./auth";
 import { billingRouter } from "./billing";
 import { cdrsRouter } from "./cdrs";
+import { dashboardRouter } from "./dashboard";
 import { domainsRouter } from "./domains";
 import { nodesRouter } from "./nodes";
+import { registrationsRouter } from "./registrations";
 import { reloadRouter } from "./reload";
 import { speedDialRouter } from "./speeddial";
 import { statsRouter } from "./stats";
@@ -31,6 +33,8 @@ export const appRouter = router({
   cdrs: cdrsRouter,
   billing: billingRouter,
   stats: statsRouter,
+  registrations: registrationsRouter,
+  dashboard: dashboardRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -232,19 +232,17 @@ describe("CDR job", () => {
         dstOuser: dst,
       },
     ];
-    await t.db
-      .insert(acc)
-      .values([
-        ...call("c1@x", "2026-02-01 10:00:00", "2026-02-01 10:01:30", "+4930123"),
-        ...call("c2@x", "2026-02-01 11:00:00", "2026-02-01 11:00:10", "bob"),
-        {
-          method: "INVITE",
-          callid: "c3@x",
-          sipCode: "486",
-          sipReason: "Busy Here",
-          time: "2026-02-01 12:00:00",
-        },
-      ]);
+    await t.db.insert(acc).values([
+      ...call("c1@x", "2026-02-01 10:00:00", "2026-02-01 10:01:30", "+4930123"),
+      ...call("c2@x", "2026-02-01 11:00:00", "2026-02-01 11:00:10", "bob"),
+      {
+        method: "INVITE",
+        callid: "c3@x",
+        sipCode: "486",
+        sipReason: "Busy Here",
+        time: "2026-02-01 12:00:00",
+      },
+    ]);
     const { caller, ctx } = await callerFor(t.db, "operator");
     const started = await caller.cdrs.startJob({ kind: "generate" });
     assert.equal(started.kind, "generate");

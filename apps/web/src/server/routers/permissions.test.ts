@@ -32,6 +32,7 @@ const OPERATOR_MUTATIONS = new Set([
   "speeddial.delete",
   "reload.run",
   "cdrs.startJob",
+  "registrations.unregister",
 ]);
 /** Reads limited to admins. */
 const ADMIN_QUERIES = new Set(["admins.list", "audit.list"]);

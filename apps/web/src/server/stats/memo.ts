@@ -27,3 +27,8 @@ export function memo<T>(scope: object, key: string, ttlMs: number, fn: () => Pro
   value.catch(() => cache.delete(key));
   return value;
 }
+
+/** Drops a remembered result (after a change that makes it stale). */
+export function forget(scope: object, key: string): void {
+  store.__sbStatsMemo?.get(scope)?.delete(key);
+}
