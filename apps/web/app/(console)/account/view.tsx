@@ -3,6 +3,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { issuesByField } from "@/client/components/FormDialog";
 import { errorMessage, fieldErrorsOf } from "@/client/errors";
+import { useHydrated } from "@/client/hydrated";
 import { useSession } from "@/client/session";
 import { useToast } from "@/client/toast";
 import { useTRPC } from "@/client/trpc";
@@ -14,6 +15,7 @@ function ChangePassword() {
   const [values, setValues] = useState({ current: "", next: "", repeat: "" });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const change = useMutation(trpc.auth.changePassword.mutationOptions());
+  const hydrated = useHydrated();
 
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
@@ -60,7 +62,7 @@ function ChangePassword() {
       {field("current", "Current password", "current-password")}
       {field("next", "New password", "new-password")}
       {field("repeat", "New password again", "new-password")}
-      <button type="submit" className="btn btn-primary" disabled={change.isPending}>
+      <button type="submit" className="btn btn-primary" disabled={!hydrated || change.isPending}>
         Change password
       </button>
     </form>
@@ -78,6 +80,7 @@ function TwoFactor() {
   const start = useMutation(trpc.auth.totpSetup.mutationOptions({ onSuccess: setSetup }));
   const enable = useMutation(trpc.auth.totpEnable.mutationOptions());
   const disable = useMutation(trpc.auth.totpDisable.mutationOptions());
+  const hydrated = useHydrated();
 
   const finish = async (action: () => Promise<unknown>, done: string) => {
     setError("");
@@ -110,6 +113,7 @@ function TwoFactor() {
           <button
             type="button"
             className="btn btn-danger"
+            disabled={!hydrated}
             onClick={() =>
               finish(() => disable.mutateAsync({ password }), "Two-factor authentication turned off")
             }
@@ -127,7 +131,12 @@ function TwoFactor() {
       {!setup ? (
         <>
           <p>Off. Turn it on to ask for a 6-digit code (TOTP, RFC 6238) after the password.</p>
-          <button type="button" className="btn" onClick={() => start.mutate()} disabled={start.isPending}>
+          <button
+            type="button"
+            className="btn"
+            onClick={() => start.mutate()}
+            disabled={!hydrated || start.isPending}
+          >
             Set up
           </button>
         </>

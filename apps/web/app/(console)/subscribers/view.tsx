@@ -5,6 +5,7 @@ import { useState } from "react";
 import { CrudPage } from "@/client/components/CrudPage";
 import type { FieldSpec } from "@/client/components/FormDialog";
 import { useDomainSuggestions } from "@/client/domains";
+import { useHydrated } from "@/client/hydrated";
 import { useCan } from "@/client/session";
 import { useTRPC } from "@/client/trpc";
 import type { RouterOutputs } from "@/client/types";
@@ -21,6 +22,7 @@ export function SubscribersView({ defaultDomain }: { defaultDomain: string }) {
   const remove = useMutation(trpc.subscribers.delete.mutationOptions());
   const canEdit = useCan("operator");
   const [importing, setImporting] = useState(false);
+  const hydrated = useHydrated();
 
   const fields = (mode: "create" | "edit"): FieldSpec[] => [
     { name: "username", label: "Username", required: true, placeholder: "alice" },
@@ -72,7 +74,7 @@ export function SubscribersView({ defaultDomain }: { defaultDomain: string }) {
         toolbarExtra={
           canEdit && (
             <>
-              <button type="button" className="btn" onClick={() => setImporting(true)}>
+              <button type="button" className="btn" disabled={!hydrated} onClick={() => setImporting(true)}>
                 Import CSV
               </button>
               <a className="btn" href="/api/subscribers/export" download>

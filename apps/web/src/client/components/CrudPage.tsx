@@ -11,6 +11,7 @@ import type { ZodType } from "zod";
 import type { Role } from "../../shared/roles";
 import { useConfirm } from "../confirm";
 import { errorMessage, nodeFailures } from "../errors";
+import { useHydrated } from "../hydrated";
 import { useCan } from "../session";
 import { useToast } from "../toast";
 import { type Column, DataTable, type DataTableProps } from "./DataTable";
@@ -58,6 +59,7 @@ export function CrudPage<Row extends { id: number }>(props: CrudPageProps<Row>) 
   const toast = useToast();
   const confirm = useConfirm();
   const canEdit = useCan(props.editRole ?? "operator");
+  const hydrated = useHydrated();
   const [editing, setEditing] = useState<{ mode: "create" | "edit"; row?: Row } | null>(null);
 
   const refresh = async () => {
@@ -154,6 +156,7 @@ export function CrudPage<Row extends { id: number }>(props: CrudPageProps<Row>) 
               <button
                 type="button"
                 className="btn btn-primary"
+                disabled={!hydrated}
                 onClick={() => setEditing({ mode: "create" })}
               >
                 Add {props.noun}

@@ -2,6 +2,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { errorMessage, fieldErrorsOf } from "../errors";
+import { useHydrated } from "../hydrated";
 import { useTRPC } from "../trpc";
 
 export function LoginForm() {
@@ -12,6 +13,7 @@ export function LoginForm() {
   const [needTotp, setNeedTotp] = useState(false);
   const [error, setError] = useState("");
   const login = useMutation(trpc.auth.login.mutationOptions());
+  const hydrated = useHydrated();
 
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
@@ -79,7 +81,7 @@ export function LoginForm() {
           <small className="help">The 6-digit code from your authenticator app.</small>
         </div>
       )}
-      <button type="submit" className="btn btn-primary btn-block" disabled={login.isPending}>
+      <button type="submit" className="btn btn-primary btn-block" disabled={!hydrated || login.isPending}>
         {login.isPending ? "Logging in…" : "Log in"}
       </button>
     </form>

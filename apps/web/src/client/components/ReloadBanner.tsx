@@ -5,6 +5,7 @@
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { errorMessage } from "../errors";
+import { useHydrated } from "../hydrated";
 import { useCan } from "../session";
 import { useToast } from "../toast";
 import { useTRPC } from "../trpc";
@@ -16,6 +17,7 @@ export function ReloadBanner({ module }: { module: Module }) {
   const qc = useQueryClient();
   const toast = useToast();
   const canReload = useCan("operator");
+  const hydrated = useHydrated();
   const status = useQuery(trpc.reload.status.queryOptions({ module }));
   const reload = useMutation(
     trpc.reload.run.mutationOptions({
@@ -37,7 +39,7 @@ export function ReloadBanner({ module }: { module: Module }) {
       type="button"
       className="btn btn-small"
       onClick={() => reload.mutate({ module })}
-      disabled={reload.isPending}
+      disabled={!hydrated || reload.isPending}
     >
       {reload.isPending ? "Reloading…" : `Reload ${module} on all nodes`}
     </button>

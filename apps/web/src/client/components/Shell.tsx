@@ -6,6 +6,7 @@ import type { ReactNode } from "react";
 import { NAV } from "../../shared/nav";
 import { hasRole } from "../../shared/roles";
 import { errorMessage } from "../errors";
+import { useHydrated } from "../hydrated";
 import { useSession } from "../session";
 import { useToast } from "../toast";
 import { useTRPC } from "../trpc";
@@ -15,6 +16,7 @@ export function Shell({ children }: { children: ReactNode }) {
   const pathname = usePathname();
   const trpc = useTRPC();
   const toast = useToast();
+  const hydrated = useHydrated();
   const logout = useMutation(
     trpc.auth.logout.mutationOptions({
       onSuccess: () => window.location.assign("/login"),
@@ -67,7 +69,7 @@ export function Shell({ children }: { children: ReactNode }) {
             type="button"
             className="btn btn-small"
             onClick={() => logout.mutate()}
-            disabled={logout.isPending}
+            disabled={!hydrated || logout.isPending}
           >
             Log out
           </button>
