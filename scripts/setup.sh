@@ -25,8 +25,16 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
-# node_modules: install when missing or older than the lock file.
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# node_modules: a clean install when missing; an incremental one when package-lock.json changed since
+# the last install (compared by content, so a touched file or a checkout does not wipe node_modules).
+stamp=node_modules/.switchboard-lock.sha256
+want=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -d node_modules ]; then
   echo "setup: npm ci"
   npm ci --no-audit --no-fund
+  echo "$want" > "$stamp"
+elif [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  echo "setup: npm install (package-lock.json changed)"
+  npm install --no-audit --no-fund
+  echo "$want" > "$stamp"
 fi
