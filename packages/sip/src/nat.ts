@@ -63,23 +63,28 @@ export function defaultPort(transport: string): number {
   return transport.toUpperCase() === "TLS" ? 5061 : 5060;
 }
 
+/** How the request arrived: its protocol and, for TCP, its connection. */
+export interface Arrival {
+  proto: TransportProto;
+  connectionId?: number;
+}
+
 /**
- * Where to send a response whose top Via is `via` (§18.2.2 with RFC 3581 §4):
- * reliable transports reuse the request's connection when it is known, maddr wins over received,
- * received+rport over sent-by. A host name in sent-by is returned as is (to be resolved, §18.2.2 / RFC 3263 §6).
+ * Where to send a response whose top Via is `via` (§18.2.2 with RFC 3581 §4). The response goes
+ * back over the protocol the request arrived on (`arrival`, as Kamailio does; the Via transport
+ * otherwise), reusing its TCP connection when there is one; then maddr wins over received, and
+ * received+rport over sent-by. A host name in sent-by is returned as is (to be resolved, RFC 3263 §6).
  */
-export function responseTarget(via: Via, connectionId?: number): SendTarget {
-  const proto: TransportProto = via.transport === "UDP" ? "udp" : "tcp";
+export function responseTarget(via: Via, arrival?: Arrival): SendTarget {
+  const proto: TransportProto = arrival?.proto ?? (via.transport === "UDP" ? "udp" : "tcp");
   const sentByPort = via.port ?? defaultPort(via.transport);
   const rport = via.rport;
+  const port = typeof rport === "number" ? rport : sentByPort;
   const maddr = via.maddr;
-  if (proto === "tcp" && connectionId !== undefined) {
-    const host = stripBrackets(via.received ?? via.host);
-    return { proto, host, port: typeof rport === "number" ? rport : sentByPort, connectionId };
+  if (proto === "tcp" && arrival?.connectionId !== undefined) {
+    return { proto, host: stripBrackets(via.received ?? via.host), port, connectionId: arrival.connectionId };
   }
   if (maddr) return { proto, host: stripBrackets(maddr), port: sentByPort };
-  if (via.received !== undefined) {
-    return { proto, host: stripBrackets(via.received), port: typeof rport === "number" ? rport : sentByPort };
-  }
+  if (via.received !== undefined) return { proto, host: stripBrackets(via.received), port };
   return { proto, host: stripBrackets(via.host), port: sentByPort };
 }

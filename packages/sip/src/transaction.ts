@@ -319,7 +319,7 @@ export class ServerTransaction extends Transaction {
     const src = request.source;
     this.reliable = src ? src.proto !== "udp" : request.via?.transport !== "UDP";
     this.responseTarget = {
-      ...responseTarget(request.via!, src?.connectionId),
+      ...responseTarget(request.via!, src),
       localSocket: src?.localSocket,
     };
     this.interval = this.settings.T1;

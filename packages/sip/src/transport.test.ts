@@ -102,7 +102,7 @@ for (const family of [4, 6] as const) {
       if (m.isRequest && m.method === "OPTIONS") {
         const res = createResponse(m, 200);
         const target = {
-          ...responseTarget(m.via!, m.source?.connectionId),
+          ...responseTarget(m.via!, m.source),
           localSocket: m.source?.localSocket,
         };
         layer.send(res, target).catch((e) => assert.fail(e));

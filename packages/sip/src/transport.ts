@@ -9,6 +9,7 @@ import { createSocket, type Socket as UdpSocket } from "node:dgram";
 import { once } from "node:events";
 import { createServer, isIP, type Server, type Socket as TcpSocket, connect as tcpConnect } from "node:net";
 import { SipParseError } from "./errors.ts";
+import type { Via } from "./headers.ts";
 import type { AnySipMessage, MessageSource, SipMessage, SipRequest, TransportProto } from "./message.ts";
 import { applyReceived, responseTarget, type SendTarget } from "./nat.ts";
 import { findHeaderEnd, parseMessage, skipLeadingCrlf } from "./parser.ts";
@@ -93,6 +94,14 @@ interface Connection {
 
 const CRLF = Buffer.from("\r\n");
 const CONTENT_LENGTH_RE = /^(?:content-length|l)[ \t]*:\s*([^\r\n]*)/im;
+
+function topViaOrUndefined(msg: SipMessage): Via | undefined {
+  try {
+    return msg.via;
+  } catch {
+    return undefined;
+  }
+}
 
 /** IPv4-mapped IPv6 peers ("::ffff:192.0.2.1") are reported as plain IPv4. */
 function normalizeIp(ip: string | undefined): string {
@@ -403,9 +412,13 @@ export class TransportLayer {
     const req: SipRequest = err.request;
     if (req.method === "ACK") return; // ACKs are never answered (§17.2.1)
     try {
-      applyReceived(req, source.ip, source.port);
+      const via = topViaOrUndefined(req);
+      if (via) applyReceived(req, source.ip, source.port);
       const res = createResponse(req, err.status, err.reason);
-      const target = responseTarget(req.via!, source.connectionId);
+      // A broken top Via cannot route the answer (§18.2.2): send it back where the request came from.
+      const target: SendTarget = via
+        ? responseTarget(via, source)
+        : { proto: source.proto, host: source.ip, port: source.port, connectionId: source.connectionId };
       this.send(res, { ...target, localSocket: source.localSocket }).catch((sendErr) =>
         this.onError(sendErr),
       );
