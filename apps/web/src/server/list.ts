@@ -1,5 +1,5 @@
 /** Server-side paging, sorting and prefix search shared by the list procedures. */
-import { asc, desc, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, lt, or, type SQL, sql } from "drizzle-orm";
 import type { MySqlColumn } from "drizzle-orm/mysql-core";
 import type { ListResult } from "../shared/schemas/common";
 
@@ -44,4 +44,67 @@ export function startsWith(prefix: string): string {
 /** `col LIKE 'prefix%'` as SQL, escaping the wildcards in the prefix. */
 export function prefixMatch(col: MySqlColumn, prefix: string): SQL {
   return sql`${col} LIKE ${startsWith(prefix)}`;
+}
+
+type CursorValue = string | number;
+
+/** An opaque position: the sort value and primary key of the last row of a page. */
+export function encodeCursor(value: CursorValue, id: number): string {
+  return Buffer.from(JSON.stringify([value, id])).toString("base64url");
+}
+
+export function decodeCursor(cursor: string | undefined): [CursorValue, number] | null {
+  if (!cursor) return null;
+  try {
+    const v = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    if (
+      Array.isArray(v) &&
+      v.length === 2 &&
+      ["string", "number"].includes(typeof v[0]) &&
+      Number.isSafeInteger(v[1])
+    )
+      return [v[0], v[1]];
+  } catch {}
+  return null;
+}
+
+/**
+ * Keyset paging: with a cursor the page is "rows after (value, id) in sort order", read from the
+ * index like the first page, so page 40 000 costs what page 1 costs. Without one (first page, or a
+ * client that only knows page numbers) it falls back to OFFSET. The sort columns must be NOT NULL
+ * and named like the row properties; `id` is the primary key and tie-breaker.
+ */
+export async function keysetPageOf<Row extends { id: number }>(
+  input: { page: number; pageSize: number; sort?: string; dir: "asc" | "desc"; cursor?: string },
+  sortable: Record<string, MySqlColumn>,
+  idCol: MySqlColumn,
+  query: (q: { after: SQL | undefined; order: SQL[]; limit: number; offset: number }) => Promise<Row[]>,
+): Promise<ListResult<Row>> {
+  const key = input.sort && input.sort in sortable ? input.sort : Object.keys(sortable)[0];
+  const col = sortable[key];
+  const cursor = decodeCursor(input.cursor);
+  const beyond = input.dir === "desc" ? lt : gt;
+  let after: SQL | undefined;
+  if (cursor) {
+    const [value, id] = cursor;
+    after =
+      col === idCol ? beyond(idCol, id) : or(beyond(col, value), and(eq(col, value), beyond(idCol, id)));
+  }
+  const rows = await query({
+    after,
+    order: orderBy(sortable, key, input.dir, idCol),
+    limit: input.pageSize + 1,
+    offset: cursor ? 0 : (input.page - 1) * input.pageSize,
+  });
+  const page = rows.slice(0, input.pageSize);
+  const last = page[page.length - 1];
+  const hasNext = rows.length > input.pageSize;
+  return {
+    rows: page,
+    page: input.page,
+    pageSize: input.pageSize,
+    hasNext,
+    nextCursor:
+      hasNext && last ? encodeCursor((last as Record<string, unknown>)[key] as CursorValue, last.id) : null,
+  };
 }

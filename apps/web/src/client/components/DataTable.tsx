@@ -24,6 +24,8 @@ export interface ListParams {
   sort?: string;
   dir: "asc" | "desc";
   search: string;
+  /** Keyset position of `page`, for lists that return nextCursor. */
+  cursor?: string;
 }
 
 export interface DataTableProps<Row extends { id: number }> {
@@ -65,14 +67,17 @@ export function DataTable<Row extends { id: number }>(props: DataTableProps<Row>
   const [searchText, setSearchText] = useState("");
   const search = useDebounced(searchText.trim(), 250);
   const [selected, setSelected] = useState<Map<number, Row>>(new Map());
+  // Keyset lists: the cursor that starts each page visited so far (page 1 needs none).
+  const [cursors, setCursors] = useState<Record<number, string>>({});
   const searchId = useId();
 
-  // A new search, filter or page size starts again at page 1 with nothing selected.
+  // A new search, filter, sort or page size starts again at page 1 with nothing selected.
   // biome-ignore lint/correctness/useExhaustiveDependencies: reset on these changes only
   useEffect(() => {
     setPage(1);
+    setCursors({});
     setSelected(new Map());
-  }, [search, pageSize, props.resetKey]);
+  }, [search, pageSize, sort.sort, sort.dir, props.resetKey]);
 
   const params: ListParams = {
     page,
@@ -80,6 +85,7 @@ export function DataTable<Row extends { id: number }>(props: DataTableProps<Row>
     search,
     dir: sort.dir,
     ...(sort.sort ? { sort: sort.sort } : {}),
+    ...(cursors[page] ? { cursor: cursors[page] } : {}),
   };
   const q = useQuery({ ...props.query(params), placeholderData: keepPreviousData });
   const rows = q.data?.rows ?? [];
@@ -245,7 +251,11 @@ export function DataTable<Row extends { id: number }>(props: DataTableProps<Row>
           type="button"
           className="btn btn-small"
           disabled={!q.data?.hasNext || q.isPlaceholderData}
-          onClick={() => setPage((p) => p + 1)}
+          onClick={() => {
+            const next = q.data?.nextCursor;
+            if (next) setCursors((c) => ({ ...c, [page + 1]: next }));
+            setPage(page + 1);
+          }}
         >
           Next ›
         </button>

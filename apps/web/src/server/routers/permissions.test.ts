@@ -24,6 +24,7 @@ const OPERATOR_MUTATIONS = new Set([
   "subscribers.create",
   "subscribers.update",
   "subscribers.delete",
+  "subscribers.import",
   "aliases.create",
   "aliases.update",
   "aliases.delete",

@@ -19,7 +19,7 @@ import {
   subscriberUpdate,
 } from "../../shared/schemas/subscriber";
 import { fieldError } from "../errors";
-import { orderBy, pageOf, prefixMatch } from "../list";
+import { keysetPageOf, prefixMatch } from "../list";
 import { broadcast } from "../nodes/broadcast";
 import { type AuthedContext, operatorProcedure, router, viewerProcedure } from "../trpc";
 
@@ -159,7 +159,7 @@ export const subscribersRouter = router({
   list: viewerProcedure
     .input(listInput.extend({ domain: z.string().trim().max(64).default("") }))
     .query(({ ctx, input }) =>
-      pageOf(input, (limit, offset) =>
+      keysetPageOf(input, sortable, subscriber.id, ({ after, order, limit, offset }) =>
         ctx.db
           .select(columns)
           .from(subscriber)
@@ -167,9 +167,10 @@ export const subscribersRouter = router({
             and(
               searchCondition(input.search),
               input.domain ? eq(subscriber.domain, input.domain) : undefined,
+              after,
             ),
           )
-          .orderBy(...orderBy(sortable, input.sort, input.dir, subscriber.id))
+          .orderBy(...order)
           .limit(limit)
           .offset(offset),
       ),

@@ -10,6 +10,11 @@ export const listInput = z.object({
   sort: z.string().max(32).optional(),
   dir: z.enum(["asc", "desc"]).default("asc"),
   search: z.string().trim().max(128).default(""),
+  /**
+   * Keyset position (from a previous page's nextCursor) for lists that support it: the page then
+   * starts right after that row instead of at an OFFSET, which stays fast on deep pages.
+   */
+  cursor: z.string().max(512).optional(),
 });
 export type ListInput = z.input<typeof listInput>;
 
@@ -18,6 +23,8 @@ export interface ListResult<Row> {
   page: number;
   pageSize: number;
   hasNext: boolean;
+  /** Set by keyset-paged lists: pass it as `cursor` to get the next page. */
+  nextCursor?: string | null;
 }
 
 export const idInput = z.object({ id: z.number().int().positive() });
