@@ -5,6 +5,7 @@ import { createServer } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { generateBranch } from "./ids.ts";
 import type { AnySipMessage, SipRequest, SipResponse } from "./message.ts";
+import { applyReceived } from "./nat.ts";
 import { parseMessage } from "./parser.ts";
 import { createResponse } from "./response.ts";
 import { TimerWheel } from "./timer-wheel.ts";
@@ -132,6 +133,19 @@ describe("transactions over UDP loopback (T1 = 10 ms)", () => {
     assert.equal(requests.length, 0);
     assert.equal(layer.findServer(req), tx);
     tx!.terminate();
+    peer.close();
+  });
+
+  it("sends responses to the rport the user forced before answering (Kamailio force_rport)", async () => {
+    const peer = await Peer.open();
+    // sent-by names a port nobody listens on and asks for no rport: only force_rport reaches the peer.
+    peer.send(request("OPTIONS", 9, "z9hG4bKforce1"), port);
+    const { req, tx } = await requests.next();
+    applyReceived(req, req.source!.ip, req.source!.port, { forceRport: true });
+    tx!.reply(200);
+    const res = await peer.nextResponse();
+    assert.equal(res.status, 200);
+    assert.equal(res.via?.rport, peer.port);
     peer.close();
   });
 

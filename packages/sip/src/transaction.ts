@@ -294,8 +294,7 @@ export class ServerTransaction extends Transaction {
   lastResponse?: SipResponse;
   /** To tag used by reply() for responses this stack generates (stable across retransmissions). */
   readonly toTag: string;
-  /** Where responses go (§18.2.2), fixed when the request arrived. */
-  readonly responseTarget: RequestTarget;
+  private target?: RequestTarget;
   onTimeout?: (tx: ServerTransaction) => void;
   onTransportError?: (err: unknown, tx: ServerTransaction) => void;
   onTerminated?: (tx: ServerTransaction) => void;
@@ -318,10 +317,6 @@ export class ServerTransaction extends Transaction {
     this.toTag = toTag;
     const src = request.source;
     this.reliable = src ? src.proto !== "udp" : request.via?.transport !== "UDP";
-    this.responseTarget = {
-      ...responseTarget(request.via!, src),
-      localSocket: src?.localSocket,
-    };
     this.interval = this.settings.T1;
     const life = this.isInvite ? layer.maxInviteLifetimeMs : layer.maxNonInviteLifetimeMs;
     this.start(life, () => this.terminate());
@@ -332,6 +327,18 @@ export class ServerTransaction extends Transaction {
     if (!this.isInvite || mode === "never") return;
     if (mode === "immediate") this.sendTrying();
     else this.trying = this.start(200, () => this.sendTrying());
+  }
+
+  /**
+   * Where responses go (§18.2.2): decided at the first response, so received/rport the user adds
+   * before answering (Kamailio force_rport()) count, then fixed for every retransmission.
+   */
+  get responseTarget(): RequestTarget {
+    if (!this.target) {
+      const src = this.request.source;
+      this.target = { ...responseTarget(this.request.via!, src), localSocket: src?.localSocket };
+    }
+    return this.target;
   }
 
   /** Sends 100 Trying unless a response was already sent. */
