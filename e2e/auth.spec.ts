@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { totp } from "../apps/web/src/server/auth/totp";
 import { ACCOUNTS, storageStateOf } from "./support/env";
 import { loginAs, loginViaForm, screenshot } from "./support/fixtures";
 
@@ -61,4 +62,25 @@ test.describe("as a viewer", () => {
     expect(status.status).toBe(403);
     expect(status.body.error.message).toContain("needs the operator role");
   });
+});
+
+test("TOTP: enrol on My account, then the login asks for the 6-digit code", async ({ page }, testInfo) => {
+  const { username, password } = ACCOUNTS.totp;
+  await loginAs(page, "totp");
+  await page.goto("/account");
+  await page.getByRole("button", { name: "Set up" }).click();
+  const secret = (await page.getByTestId("totp-secret").innerText()).replace(/\s/g, "");
+  await page.getByLabel("Code").fill(totp(secret));
+  await page.getByRole("button", { name: "Turn on" }).click();
+  await expect(page.getByText("Logins ask for a code from your authenticator app.")).toBeVisible();
+  await screenshot(page, testInfo, "account-totp");
+  await page.getByRole("button", { name: "Log out" }).click();
+  await expect(page).toHaveURL(/\/login$/);
+
+  await loginViaForm(page, username, password);
+  const code = page.getByLabel("Authentication code");
+  await expect(code).toBeVisible();
+  await code.fill(totp(secret));
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page.getByTestId("current-user")).toContainText(username);
 });

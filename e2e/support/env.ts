@@ -14,12 +14,13 @@ export interface TestAccount {
   role: AdminRole;
 }
 
-/** Created (or reset) by global-setup.ts; `locked` exists for the lockout test only. */
+/** Created (or reset) by global-setup.ts; `locked` and `totp` exist for one test each. */
 export const ACCOUNTS = {
   admin: { username: "e2e-admin", password: "e2e-admin-password", role: "admin" },
   operator: { username: "e2e-operator", password: "e2e-operator-password", role: "operator" },
   viewer: { username: "e2e-viewer", password: "e2e-viewer-password", role: "viewer" },
   locked: { username: "e2e-lockout", password: "e2e-lockout-password", role: "operator" },
+  totp: { username: "e2e-totp", password: "e2e-totp-password", role: "viewer" },
 } as const satisfies Record<string, TestAccount>;
 
 export type AccountName = keyof typeof ACCOUNTS;
