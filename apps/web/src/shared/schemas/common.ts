@@ -16,7 +16,6 @@ export const listInput = z.object({
    */
   cursor: z.string().max(512).optional(),
 });
-export type ListInput = z.input<typeof listInput>;
 
 export interface ListResult<Row> {
   rows: Row[];

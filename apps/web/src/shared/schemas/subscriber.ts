@@ -22,8 +22,6 @@ export const subscriberUpdate = z.object({
   ),
 });
 
-export type SubscriberCreate = z.infer<typeof subscriberCreate>;
-
 const md5Hex = z
   .string()
   .trim()
