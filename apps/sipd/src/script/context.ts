@@ -10,6 +10,7 @@ import { type ContactQueue, loadContacts, nextContacts, receivedUri } from "@swi
 import { looseRoute, recordRoute, rrUri } from "@switchboard/modules/rr";
 import type { BranchTarget, Cell } from "@switchboard/modules/tm";
 import {
+  applyReceived,
   type HeaderField,
   parseNameAddr,
   parseUri,
@@ -487,11 +488,8 @@ export class KsrContext implements Ksr {
 
   readonly nathelper = {
     force_rport: () => {
-      const via = this.msg.via;
-      if (!via || via.rport !== undefined || !this.msg.source) return;
-      via.params.set("rport", String(this.msg.source.port));
-      if (via.received === undefined) via.params.set("received", this.msg.source.ip);
-      this.msg.replaceFirst("via", via.toString());
+      const src = this.msg.source;
+      if (src) applyReceived(this.msg, src.ip, src.port, { forceRport: true });
     },
     /** nat_uac_test(flags): 1 private Contact, 2 Via host != source, 16 Via port != source port. */
     nat_uac_test: (flags: number): boolean => {
