@@ -4,7 +4,7 @@
  */
 import type { Config } from "@switchboard/config";
 import type { Db } from "@switchboard/db";
-import { RateLimiter } from "./auth/rate-limit";
+import { LoginThrottle } from "./auth/rate-limit";
 import { loadSession, readCookie, SESSION_COOKIE, type Session } from "./auth/session";
 import type { NodeCaller } from "./nodes/caller";
 
@@ -28,12 +28,12 @@ export interface Context {
   req: RequestMeta;
   /** Response headers (Set-Cookie); null where there is no HTTP response (tests). */
   resHeaders: Headers | null;
-  loginLimiter: RateLimiter;
+  loginThrottle: LoginThrottle;
   callNode: NodeCaller;
 }
 
-/** Login attempts per client address: 20 a minute, on top of the per-account lockout. */
-export const defaultLoginLimiter = new RateLimiter(20, 60_000);
+/** Login attempts: 20 a minute per client address, 200 in all, on top of the per-account lockout. */
+export const defaultLoginThrottle = new LoginThrottle({ perClient: 20, overall: 200, windowMs: 60_000 });
 
 /**
  * Same-origin check for state-changing requests. Browsers send Sec-Fetch-Site on every fetch; older
@@ -83,6 +83,6 @@ export async function createContextFromRequest(
     sessionError,
     req: requestMeta(req),
     resHeaders,
-    loginLimiter: defaultLoginLimiter,
+    loginThrottle: defaultLoginThrottle,
   };
 }

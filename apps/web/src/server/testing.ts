@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { type Config, parseConfig } from "@switchboard/config";
 import type { AdminRole, Db } from "@switchboard/db";
 import { createAdmin } from "./auth/admins";
-import { RateLimiter } from "./auth/rate-limit";
+import { LoginThrottle } from "./auth/rate-limit";
 import { createSession, loadSession } from "./auth/session";
 import type { Context } from "./context";
 import type { NodeCaller } from "./nodes/caller";
@@ -50,7 +50,7 @@ export async function testContext(db: Db, opts: TestContextOptions = {}): Promis
       secure: false,
     },
     resHeaders: new Headers(),
-    loginLimiter: new RateLimiter(1000, 60_000),
+    loginThrottle: new LoginThrottle({ perClient: 1000, overall: 1000, windowMs: 60_000 }),
     callNode: opts.callNode ?? rpcNodeCaller,
   };
 }

@@ -32,3 +32,26 @@ export class RateLimiter {
     for (const [k, v] of this.hits) if (now - v.start >= this.windowMs) this.hits.delete(k);
   }
 }
+
+/**
+ * Login attempts: per client address, plus a ceiling for all addresses together. The address comes
+ * from X-Forwarded-For, which a client talking to the console directly can make up; the overall
+ * ceiling bounds guessing spread over made-up addresses (the per-account lockout bounds guessing
+ * one account).
+ */
+export class LoginThrottle {
+  private readonly perClient: RateLimiter;
+  private readonly overall: RateLimiter;
+
+  constructor(opts: { perClient: number; overall: number; windowMs: number }) {
+    this.perClient = new RateLimiter(opts.perClient, opts.windowMs);
+    this.overall = new RateLimiter(opts.overall, opts.windowMs);
+  }
+
+  /** Counts an attempt from `client`; the seconds to wait when it must be refused, else 0. */
+  attempt(client: string, now = Date.now()): number {
+    if (!this.perClient.hit(client, now)) return Math.max(1, this.perClient.retryAfter(client, now));
+    if (!this.overall.hit("*", now)) return Math.max(1, this.overall.retryAfter("*", now));
+    return 0;
+  }
+}

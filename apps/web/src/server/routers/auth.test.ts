@@ -6,6 +6,7 @@ import { eq } from "drizzle-orm";
 import { createAdmin } from "../auth/admins";
 import { ensureFirstAdmin } from "../auth/first-admin";
 import { attemptLogin, LOCK_MINUTES, MAX_FAILURES } from "../auth/login";
+import { LoginThrottle } from "../auth/rate-limit";
 import { hashToken } from "../auth/session";
 import { base32Encode, totp } from "../auth/totp";
 import { createCaller, testContext } from "../testing";
@@ -142,8 +143,7 @@ test("TOTP enrolment stores the secret only after a matching code", async () => 
 
 test("login attempts from one address are rate limited before the password is checked", async () => {
   const ctx = await testContext(t.db, { role: null, ip: "192.0.2.7" });
-  const { RateLimiter } = await import("../auth/rate-limit");
-  ctx.loginLimiter = new RateLimiter(2, 60_000);
+  ctx.loginThrottle = new LoginThrottle({ perClient: 2, overall: 100, windowMs: 60_000 });
   const caller = createCaller(ctx);
   for (let i = 0; i < 2; i++) {
     await assert.rejects(caller.auth.login({ username: "nobody", password: "x" }), { code: "UNAUTHORIZED" });

@@ -36,8 +36,8 @@ export const authRouter = router({
     .meta({ audit: false, csrf: "origin" })
     .input(loginInput)
     .mutation(async ({ ctx, input }) => {
-      if (!ctx.loginLimiter.hit(ctx.req.ip)) {
-        const wait = ctx.loginLimiter.retryAfter(ctx.req.ip);
+      const wait = ctx.loginThrottle.attempt(ctx.req.ip);
+      if (wait > 0) {
         throw new TRPCError({
           code: "TOO_MANY_REQUESTS",
           message: `Too many login attempts. Wait ${wait} s.`,
