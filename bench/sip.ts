@@ -98,6 +98,8 @@ interface ScenarioReport {
   maxRate: number;
   /** Server CPU (% of one core) and RSS during the best step. */
   cpuAtMax: number;
+  /** Server CPU time per completed scenario at the best step, µs: comparable even on a busy machine. */
+  cpuUsPerOpAtMax: number;
   machineCpuAtMax: number;
   rssMbAtMax: number;
   pssMbAtMax: number;
@@ -165,7 +167,7 @@ async function runScenario(server: ServerProcess, name: ScenarioName): Promise<S
       log(
         `  ${server.name} ${name} ${fmt.int(step.totalRate)} ${def.unit}: ${step.ok ? "ok" : `FAIL (${step.reason})`}` +
           `, ${fmt.int(step.successful)} done, achieved ${fmt.int(step.achieved)}/s` +
-          `, server CPU ${fmt.pct(step.serverCpu)}, machine ${fmt.pct(step.machineCpu)}, PSS ${fmt.mb(step.serverPssMb)}`,
+          `, server CPU ${fmt.pct(step.serverCpu)} (${fmt.int(step.cpuUsPerOp)} µs/op), machine ${fmt.pct(step.machineCpu)}, PSS ${fmt.mb(step.serverPssMb)}`,
       );
       if (!step.ok && step.errors) log(`    ${step.errors.split("\n").slice(0, 4).join("\n    ")}`);
       // Let retransmissions and transaction timers of the step die down before the next one.
@@ -181,6 +183,7 @@ async function runScenario(server: ServerProcess, name: ScenarioName): Promise<S
     unit: def.unit,
     maxRate: best * sipps,
     cpuAtMax: at?.serverCpu ?? 0,
+    cpuUsPerOpAtMax: at?.cpuUsPerOp ?? 0,
     machineCpuAtMax: at?.machineCpu ?? 0,
     rssMbAtMax: at?.serverRssMb ?? 0,
     pssMbAtMax: at?.serverPssMb ?? 0,
@@ -284,39 +287,48 @@ async function main() {
   }
 
   const [sipd, kam] = reports;
+  const ratios = Object.fromEntries(
+    scenarios.map((s) => {
+      const a = sipd.scenarios[s];
+      const b = kam?.scenarios[s];
+      return [
+        s,
+        {
+          /** Highest rate sipd / Kamailio (above 1: sipd takes more). */
+          rate: a && b?.maxRate ? a.maxRate / b.maxRate : null,
+          /** CPU per operation sipd / Kamailio (above 1: sipd needs more CPU for the same work). */
+          cpuPerOp: a && b?.cpuUsPerOpAtMax ? a.cpuUsPerOpAtMax / b.cpuUsPerOpAtMax : null,
+        },
+      ];
+    }),
+  );
   const rows: string[][] = [];
   for (const s of scenarios) {
     for (const r of reports) {
       const sc = r.scenarios[s];
       if (!sc) continue;
+      const ratio = r === sipd && kam ? ratios[s] : undefined;
       rows.push([
-        `${SCENARIOS[s].title}`,
+        SCENARIOS[s].title,
         r.name,
         `${fmt.int(sc.maxRate)} ${sc.unit}`,
         fmt.pct(sc.cpuAtMax),
+        fmt.int(sc.cpuUsPerOpAtMax),
         fmt.pct(sc.machineCpuAtMax),
         fmt.mb(sc.pssMbAtMax),
-        r === sipd && kam?.scenarios[s] ? fmt.ratio(sc.maxRate, kam.scenarios[s]!.maxRate) : "",
+        ratio?.rate != null ? `${ratio.rate.toFixed(2)}x` : "",
+        ratio?.cpuPerOp != null ? `${ratio.cpuPerOp.toFixed(2)}x` : "",
       ]);
     }
   }
+  const header = ["scenario", "server", "max rate, 0 failures", "server CPU", "CPU µs/op", "machine CPU"];
+  header.push("memory (PSS)", "rate sipd/kam", "CPU/op sipd/kam");
   log(
-    `\n${quick ? "QUICK RUN (short steps, capped rates: not a capacity figure)\n" : ""}` +
-      formatTable(
-        [
-          "scenario",
-          "server",
-          "max rate, 0 failures",
-          "server CPU",
-          "machine CPU",
-          "memory (PSS)",
-          "sipd/kamailio",
-        ],
-        rows,
-      ),
+    `\n${quick ? "QUICK RUN (short steps, capped rates: not a capacity figure)\n" : ""}${formatTable(header, rows)}`,
   );
   log(
-    "server CPU: % of one core, all processes of the server; machine CPU: all cores, sipp included;\n" +
+    "server CPU: % of one core, all processes of the server, during the best step; CPU µs/op: server CPU time\n" +
+      "per completed registration / call / keepalive; machine CPU: all cores, sipp included;\n" +
       "memory: PSS summed over the server's processes (shared memory counted once)",
   );
   const file = writeResult("sip", {
@@ -342,14 +354,7 @@ async function main() {
         }
       : undefined,
     servers: reports,
-    ratios: kam
-      ? Object.fromEntries(
-          scenarios.map((s) => [
-            s,
-            kam.scenarios[s]?.maxRate ? (sipd.scenarios[s]?.maxRate ?? 0) / kam.scenarios[s]!.maxRate : null,
-          ]),
-        )
-      : undefined,
+    ratios: kam ? ratios : undefined,
   });
   log(`results: ${file}`);
 }

@@ -5,12 +5,13 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import {
+  freeUdpTcpPort,
   runSipp,
   SCENARIOS,
   type SippOptions,
   type SippResult,
 } from "../../apps/sipd/src/testing/harness.ts";
-import { cpuPercent, machineBusyPercent, machineTicks, sampleTree } from "./proc.ts";
+import { CLK_TCK, cpuPercent, machineBusyPercent, machineTicks, sampleTree } from "./proc.ts";
 import { judgeStep } from "./steps.ts";
 
 export interface StepResult {
@@ -26,6 +27,8 @@ export interface StepResult {
   achieved: number;
   /** Server CPU in percent of one core, all its processes summed. */
   serverCpu: number;
+  /** Server CPU time per completed scenario (registration, call, keepalive), microseconds. */
+  cpuUsPerOp: number;
   /** Whole machine busy share (all cores, sipp included), percent. */
   machineCpu: number;
   serverRssMb: number;
@@ -55,6 +58,9 @@ export interface StepSpec {
 /** Runs `sipps` sipp processes in parallel at `rate` each for `holdSec`, sampling the server. */
 export async function runStep(s: StepSpec): Promise<StepResult> {
   const calls = Math.max(1, Math.round(s.rate * s.holdSec));
+  // Explicit local ports: sipp's default 5060 is shared with anything else on the host using it.
+  const localPorts: number[] = [];
+  for (let i = 0; i < s.sipps; i++) localPorts.push(await freeUdpTcpPort());
   const tailSec = (s.durationMs ?? 0) / 1000;
   const m0 = machineTicks();
   const t0 = sampleTree(s.serverPid);
@@ -67,6 +73,7 @@ export async function runStep(s: StepSpec): Promise<StepResult> {
       inject: s.inject?.[i],
       calls,
       rate: s.rate,
+      localPort: localPorts[i],
       duration: s.durationMs,
       // A step that overloads the server ends by sipp's own retransmission limits; this is a backstop.
       timeoutSec: Math.ceil(s.holdSec + tailSec + 60),
@@ -100,6 +107,7 @@ export async function runStep(s: StepSpec): Promise<StepResult> {
     elapsedSec,
     achieved: successful / Math.max(s.holdSec, elapsedSec - tailSec),
     serverCpu: cpuPercent(t0, t1),
+    cpuUsPerOp: successful > 0 ? ((t1.ticks - t0.ticks) / CLK_TCK / successful) * 1e6 : 0,
     machineCpu: machineBusyPercent(m0, m1),
     serverRssMb: t1.rssBytes / 1048576,
     serverPssMb: t1.pssBytes / 1048576,

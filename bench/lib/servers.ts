@@ -19,6 +19,10 @@ export interface ServerProcess {
   name: "sipd" | "kamailio";
   pid: number;
   port: number;
+  /** sipd's JSON-RPC/XML-RPC endpoint (statistics), when the server has one this bench reaches. */
+  rpcUrl?: string;
+  /** Kamailio's binrpc control socket (for kamcmd). */
+  ctlSocket?: string;
   /** Last lines the server wrote (stderr and stdout). */
   output(): string;
   /** SIGTERM, then wait for the exit (SIGKILL of the whole group after `graceMs`). */
@@ -115,6 +119,8 @@ export interface SipdLaunch {
   env?: Record<string, string>;
   /** Extra node flags, e.g. --cpu-prof. */
   nodeArgs?: string[];
+  /** What node runs: default `--import tsx apps/sipd/src/main.ts` (the `npm run sipd` way). */
+  entry?: string[];
 }
 
 /** sipd as its own process, the way `npm run sipd` starts it. */
@@ -139,7 +145,7 @@ export async function startSipd(o: SipdLaunch): Promise<ServerProcess> {
   });
   const p = superviseChild("sipd", child, port, () => {});
   await p.ready(60_000);
-  return p;
+  return { ...p, rpcUrl: `http://127.0.0.1:${rpcPort}/RPC` };
 }
 
 /** Debian's kamailio binary, or undefined. */
@@ -210,5 +216,12 @@ export async function startKamailio(o: KamailioLaunch): Promise<ServerProcess> {
   );
   const p = superviseChild("kamailio", child, port, () => rmSync(runDir, { recursive: true, force: true }));
   await p.ready(30_000);
-  return p;
+  return { ...p, ctlSocket: `unix:${join(runDir, "ctl")}` };
+}
+
+/** Runs `kamcmd` against a Kamailio's control socket and returns its output. */
+export function kamcmd(ctlSocket: string, ...args: string[]): string {
+  const r = spawnSync("kamcmd", ["-s", ctlSocket, ...args], { encoding: "utf8", timeout: 10_000 });
+  if (r.status !== 0) throw new Error(`kamcmd ${args.join(" ")}: ${r.stderr || r.stdout}`);
+  return r.stdout;
 }
