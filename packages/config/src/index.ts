@@ -205,9 +205,11 @@ export function loadConfig(opts: LoadOptions = {}): Config {
   const file = opts.file ?? env.SWITCHBOARD_CONFIG ?? findDefaultFile();
   let raw: Record<string, unknown> = {};
   if (file) {
-    if (!existsSync(file)) throw new ConfigError(`config file ${file}: not found`);
+    // The path is computed at run time: tell Turbopack not to trace the whole project for it.
+    if (!existsSync(/* turbopackIgnore: true */ file))
+      throw new ConfigError(`config file ${file}: not found`);
     try {
-      raw = JSON.parse(readFileSync(file, "utf8"));
+      raw = JSON.parse(readFileSync(/* turbopackIgnore: true */ file, "utf8"));
     } catch (e) {
       throw new ConfigError(`config file ${file}: ${(e as Error).message}`);
     }
@@ -227,7 +229,7 @@ export function loadConfig(opts: LoadOptions = {}): Config {
 
 function findDefaultFile(): string | undefined {
   const p = resolve(process.cwd(), "switchboard.config.json");
-  return existsSync(p) ? p : undefined;
+  return existsSync(/* turbopackIgnore: true */ p) ? p : undefined;
 }
 
 /** Split "udp:127.0.0.1:5060" / "tcp:[::1]:5060" into its parts. */
