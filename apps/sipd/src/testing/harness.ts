@@ -150,6 +150,8 @@ export interface SippProcess {
   done: Promise<SippResult>;
   /** Ends sipp at once (SIGKILL): a peer that disappears, e.g. a dispatcher destination going down. */
   kill(): void;
+  /** Soft exit (SIGUSR1): no new calls, the ongoing ones finish, final statistics are written. */
+  stop(): Promise<SippResult>;
 }
 
 /** Starts sipp in the background: a UAS that must be listening before the UAC calls. */
@@ -223,7 +225,14 @@ export function startSipp(o: SippOptions): SippProcess {
       else rmSync(dir, { recursive: true, force: true });
     }
   })();
-  return { done, kill: () => child.kill("SIGKILL") };
+  return {
+    done,
+    kill: () => child.kill("SIGKILL"),
+    stop: () => {
+      child.kill("SIGUSR1");
+      return done;
+    },
+  };
 }
 
 function readLastStat(file: string): { successful: number; failed: number } {

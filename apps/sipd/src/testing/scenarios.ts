@@ -214,6 +214,11 @@ export interface UasOptions {
   byeChecks?: string;
   /** sipp-side wait before the final response (ms). */
   answerDelayMs?: number;
+  /**
+   * With sipp -aa an out-of-call OPTIONS (a dispatcher probe) opens a "call" that then waits for an
+   * INVITE: this ends such calls (as failed) so that a soft exit does not wait for them.
+   */
+  inviteTimeoutMs?: number;
 }
 
 /**
@@ -223,7 +228,7 @@ export interface UasOptions {
 export function uasScenario(o: UasOptions): string {
   const s = new Scenario(`uas-${o.awaitCancel ? "cancel" : o.final}`);
   s.recv(
-    `request="INVITE" crlf="true"`,
+    `request="INVITE" crlf="true"${o.inviteTimeoutMs ? ` timeout="${o.inviteTimeoutMs}"` : ""}`,
     (o.awaitCancel
       ? `<ereg regexp="Via:[^[:cntrl:]]*([[:cntrl:]]+Via:[^[:cntrl:]]*)*" search_in="msg" assign_to="vias"/>`
       : "") + (o.inviteChecks ?? ""),
