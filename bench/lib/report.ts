@@ -53,6 +53,12 @@ export function writeResult(kind: string, data: unknown): string {
   return file;
 }
 
+/** The value at quantile q (0..1) of ascending samples, nearest-rank (p50 of 50 calls = the 25th). */
+export function quantile(sorted: readonly number[], q: number): number {
+  if (!sorted.length) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+}
+
 export const fmt = {
   int: (n: number) => Math.round(n).toLocaleString("en-US"),
   pct: (n: number) => `${Math.round(n)} %`,
