@@ -7,9 +7,18 @@
 import { expect, test } from "@playwright/test";
 import { createDb, sbNode } from "@switchboard/db";
 import type { TestDatabase } from "@switchboard/db/testing";
+import { createRpcClient } from "@switchboard/rpc/client";
+import { normalizeUlDump } from "@switchboard/rpc/normalize";
 import { inArray } from "drizzle-orm";
-import { authRow, runSipp, startTestSipd, type TestSipd } from "../apps/sipd/src/testing/harness";
-import { registerScenario, scenarioDir } from "../apps/sipd/src/testing/scenarios";
+import {
+  authRow,
+  freeUdpTcpPort,
+  runSipp,
+  startSipp,
+  startTestSipd,
+  type TestSipd,
+} from "../apps/sipd/src/testing/harness";
+import { registerScenario, scenarioDir, uacScenario, uasScenario } from "../apps/sipd/src/testing/scenarios";
 import { storageStateOf } from "./support/env";
 import { screenshot } from "./support/fixtures";
 import { ensureDemoTraffic } from "./support/traffic";
@@ -34,6 +43,7 @@ test.beforeAll(async () => {
     { name: DOWN, url: "http://127.0.0.1:1/RPC", kind: "kamailio" },
   ]);
   scenarios = scenarioDir();
+  await dropBindings("alice");
   const res = await runSipp({
     scenario: scenarios.write("register.xml", registerScenario({ expires: 600 })),
     port: sipd.port,
@@ -77,9 +87,8 @@ test.describe("as an operator", () => {
     await page.getByLabel("Source").selectOption({ label: `node ${LIVE} (sipd)` });
     await expect(page.getByTestId("registrations-source")).toContainText(`from node ${LIVE}`);
     const table = page.getByRole("table", { name: "Registered contacts" });
-    const row = table.getByRole("row").filter({ hasText: "sipp-register" });
+    const row = table.getByRole("row").filter({ hasText: "sipp-register" }).filter({ hasText: "sip:alice@" });
     await expect(row).toHaveCount(1);
-    await expect(row).toContainText("alice@");
     await expect(row.locator("td").nth(2)).toHaveText(/^(9|10):\d\d$/);
     await expect(page.getByTestId("chart-user-agents").locator("canvas")).toBeVisible();
     await screenshot(page, testInfo, "registrations-live");
@@ -103,5 +112,109 @@ test.describe("as an operator", () => {
     await expect(banner).toContainText("location table");
     await expect(page.getByRole("button", { name: /^Unregister/ })).toHaveCount(0);
     await screenshot(page, testInfo, "registrations-fallback");
+  });
+});
+
+/** Drops a user's bindings, so only the sipp phone registered next is reached (no forking to old ones). */
+async function dropBindings(user: string): Promise<void> {
+  const rpc = createRpcClient({ url: sipd.rpcUrl, protocol: "jsonrpc" });
+  for (const c of normalizeUlDump(await rpc.callRaw("ul.dump", [])))
+    if (c.aor === user || c.aor.startsWith(`${user}@`)) await rpc.callRaw("ul.rm", [c.table, c.aor]);
+}
+
+/** alice calls bob (a sipp UAS registered as bob that answers with `final`) with this Call-ID. */
+async function call(final: 200 | 486, callId: string): Promise<void> {
+  await dropBindings("bob");
+  const port = await freeUdpTcpPort();
+  const reg = await runSipp({
+    scenario: "register-auth.xml",
+    port: sipd.port,
+    inject: [authRow("bob")],
+    calls: 1,
+    localPort: port,
+  });
+  expect(reg.successful, reg.output).toBe(1);
+  const uas = startSipp({
+    scenario: scenarios.write(`uas-${final}.xml`, uasScenario({ final })),
+    port: sipd.port,
+    calls: 1,
+    localPort: port,
+    timeoutSec: 20,
+  });
+  const uac = await runSipp({
+    scenario: scenarios.write(`uac-${final}.xml`, uacScenario({ expect: final, ringing: true })),
+    port: sipd.port,
+    inject: [authRow("alice", undefined, ["bob"])],
+    calls: 1,
+    duration: 1500,
+    timeoutSec: 20,
+    args: ["-cid_str", callId],
+  });
+  expect(uac.successful, uac.output).toBe(1);
+  expect((await uas.done).successful).toBe(1);
+}
+
+test.describe("calls through the live sipd", () => {
+  test.use({ storageState: storageStateOf("operator") });
+
+  test("an answered and a busy sipp call show in Accounting, CDRs and the charts", async ({
+    page,
+  }, testInfo) => {
+    const answered = `e2e-answered-${stamp}`;
+    const busy = `e2e-busy-${stamp}`;
+    await call(200, answered);
+    await call(486, busy);
+
+    // sipd builds the CDR once the BYE is accounted.
+    const listed = (search: string) =>
+      page.request
+        .get(`/api/trpc/cdrs.list?input=${encodeURIComponent(JSON.stringify({ search }))}`)
+        .then(async (r) => (await r.json()).result.data.rows.length as number);
+    await expect.poll(() => listed(answered), { timeout: 15_000 }).toBe(1);
+    // The default script accounts the failed INVITE to a local user in missed_calls (FLT_ACCMISSED).
+    const missed = () =>
+      page.request
+        .get(
+          `/api/trpc/accounting.list?input=${encodeURIComponent(JSON.stringify({ search: busy, table: "missed_calls" }))}`,
+        )
+        .then(async (r) => (await r.json()).result.data.rows.map((row: { sipCode: string }) => row.sipCode));
+    await expect.poll(missed, { timeout: 15_000 }).toContain("486");
+
+    await page.goto("/cdrs");
+    await page.getByLabel("Search by Call-ID").fill(answered);
+    const cdrs = page.getByRole("table", { name: "CDRs" });
+    const cdr = cdrs.locator("tbody tr");
+    await expect(cdr.filter({ hasText: answered })).toHaveCount(1);
+    await expect(cdrs).toHaveAttribute("aria-busy", "false");
+    await expect(cdr).toHaveCount(1);
+    await expect(cdr).toContainText("alice@");
+    await expect(cdr).toContainText("bob");
+    await screenshot(page, testInfo, "cdrs-live-call");
+
+    await page.goto("/accounting");
+    await page.getByLabel("Search by Call-ID").fill(answered);
+    const records = page.getByRole("table", { name: "Accounting records" });
+    const acc = records.locator("tbody tr");
+    await expect(acc.filter({ hasText: answered })).toHaveCount(2);
+    await expect(records).toHaveAttribute("aria-busy", "false");
+    await expect(acc).toHaveCount(2);
+    await expect(acc.filter({ hasText: "INVITE" })).toContainText("200");
+    await expect(acc.filter({ hasText: "BYE" })).toHaveCount(1);
+    await page.getByRole("tab", { name: "Missed calls" }).click();
+    await page.getByLabel("Search by Call-ID").fill(busy);
+    await expect(page.getByRole("table", { name: "Missed calls" }).locator("tbody tr").first()).toContainText(
+      "486",
+    );
+
+    await page.goto("/charts");
+    await page.getByRole("button", { name: "Last hour" }).click();
+    await expect(page.getByTestId("chart-calls").locator("canvas")).toBeVisible();
+    await expect(page.getByTestId("chart-invite-replies").locator("canvas")).toBeVisible();
+    const replies = await page.request.get(
+      `/api/trpc/stats.inviteReplies?input=${encodeURIComponent(JSON.stringify({ range: "1h" }))}`,
+    );
+    const codes = ((await replies.json()).result.data as { code: string }[]).map((r) => r.code);
+    expect(codes).toEqual(expect.arrayContaining(["200", "486"]));
+    await screenshot(page, testInfo, "charts-live-calls");
   });
 });

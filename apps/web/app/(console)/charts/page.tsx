@@ -8,8 +8,9 @@ export default function ChartsPage() {
     <>
       <h1>Charts</h1>
       <p className="lead">
-        Calls from <code>cdrs</code> (answered) and <code>acc</code> (INVITE replies, failed calls); SIP load,
-        memory and registrations from the <code>statistics</code> samples.
+        Answered calls from <code>cdrs</code>; INVITE replies and failed calls from <code>acc</code> and{" "}
+        <code>missed_calls</code> (each call counted once); SIP load, memory and registrations from the{" "}
+        <code>statistics</code> samples.
       </p>
       <ChartsView />
     </>

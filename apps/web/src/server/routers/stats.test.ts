@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { acc, cdrs, statistics, toSqlDateTime } from "@switchboard/db";
+import { acc, cdrs, missedCalls, statistics, toSqlDateTime } from "@switchboard/db";
 import { seedDemo } from "@switchboard/db/seed";
 import { createTestDatabase, type TestDatabase } from "@switchboard/db/testing";
 import { bucketFor, bucketKeys, resolveRange } from "../stats/buckets";
@@ -52,19 +52,25 @@ describe("chart aggregations on a small hand-computed fixture", () => {
         cdr("2026-01-31 23:59:59", 100, "dave", "erin"),
         cdr("2026-02-03 00:00:00", 100, "dave", "erin"),
       ]);
+    await t.db.insert(acc).values([
+      invite("2026-02-01 10:05:00", "200"),
+      invite("2026-02-01 10:40:00", "200"),
+      invite("2026-02-01 11:15:00", "200"),
+      invite("2026-02-02 09:00:00", "200"),
+      // Failures in acc (a script that sets FLT_ACCFAILED on INVITEs) ...
+      invite("2026-02-01 10:20:00", "486"),
+      invite("2026-02-01 10:50:00", "487"),
+      invite("2026-02-02 09:30:00", "486"),
+      { method: "BYE", time: "2026-02-01 10:06:00", sipCode: "200", callid: "bye" },
+    ]);
+    // ... and in missed_calls (FLT_ACCMISSED, the default kamailio.cfg): a call in both counts once.
     await t.db
-      .insert(acc)
+      .insert(missedCalls)
       .values([
-        invite("2026-02-01 10:05:00", "200"),
-        invite("2026-02-01 10:40:00", "200"),
-        invite("2026-02-01 11:15:00", "200"),
-        invite("2026-02-02 09:00:00", "200"),
         invite("2026-02-01 10:20:00", "486"),
-        invite("2026-02-01 10:50:00", "487"),
         invite("2026-02-01 13:00:00", "404"),
         invite("2026-02-02 09:30:00", "486"),
         invite("2026-02-04 09:30:00", "486"),
-        { method: "BYE", time: "2026-02-01 10:06:00", sipCode: "200", callid: "bye" },
       ]);
     const sample = (ts: number, rcv: number, fwd: number, users: number, used: number) => ({
       timeStamp: ts,
@@ -89,7 +95,7 @@ describe("chart aggregations on a small hand-computed fixture", () => {
   });
   after(() => t.drop());
 
-  test("calls per hour: answered from cdrs, failed from acc INVITEs with a final code >= 300", async () => {
+  test("calls per hour: answered from cdrs, failed from acc + missed_calls INVITEs >= 300, once per call", async () => {
     const { caller } = await callerFor(t.db, "viewer");
     const res = await caller.stats.calls(twoDays);
     assert.equal(res.bucket, "1h");

@@ -1,14 +1,15 @@
 /**
  * The chart aggregations, all done in SQL with GROUP BY on time buckets:
  * - answered calls, durations, top callers/callees: `cdrs` (call_start_time is indexed);
- * - failed calls and INVITE replies by code: the INVITE rows of `acc` (the default kamailio.cfg sets
- *   FLT_ACCFAILED on every INVITE, so acc holds every failed call; missed_calls only those to local
- *   users). acc has no time index, so the one scan grouped by bucket and code is shared by the
- *   charts that need it (memo.ts);
+ * - failed calls and INVITE replies by code: the INVITE rows of `acc` and `missed_calls` together,
+ *   each call counted once by Call-ID. The default kamailio.cfg accounts answered INVITEs in acc
+ *   (FLT_ACC) and failed INVITEs to local users in missed_calls (FLT_ACCMISSED) only; a script that
+ *   also sets FLT_ACCFAILED on INVITEs puts failures in acc as well. Neither table has a time
+ *   index, so that one scan, grouped by bucket and code, is shared by the charts needing it (memo.ts);
  * - SIP load, memory, registered users/contacts: `statistics` (one sample per interval, time_stamp
  *   indexed; diffs are requests per interval).
  */
-import { acc, cdrs, type Db, statistics } from "@switchboard/db";
+import { acc, cdrs, type Db, missedCalls, statistics } from "@switchboard/db";
 import { and, count, desc, eq, gte, lte, type SQL, sql } from "drizzle-orm";
 import type { MySqlColumn } from "drizzle-orm/mysql-core";
 import type { Bucket } from "../../shared/schemas/stats";
@@ -50,17 +51,22 @@ function answeredByBucket(db: Db, r: Range) {
   });
 }
 
-/** acc INVITE rows per bucket and final reply code (one scan of acc, shared). */
+/** INVITE final replies per bucket and code from acc + missed_calls, calls counted once (shared). */
 function invitesByBucketAndCode(db: Db, r: Range) {
-  const key = bucketKeySql(acc.time, r.bucket);
   const t = rangeText(r);
+  const part = (table: typeof acc | typeof missedCalls) =>
+    sql`SELECT ${bucketKeySql(table.time, r.bucket)} AS k, ${table.sipCode} AS code, ${table.callid} AS callid
+        FROM ${table} WHERE ${table.time} >= ${t.from} AND ${table.time} <= ${t.to} AND ${table.method} = 'INVITE'`;
   return memo(db, `invites:${rangeKey(r)}`, 10_000, async () => {
-    const rows = await db
-      .select({ key, code: acc.sipCode, n: count() })
-      .from(acc)
-      .where(and(gte(acc.time, t.from), lte(acc.time, t.to), eq(acc.method, "INVITE")))
-      .groupBy(key, acc.sipCode);
-    return rows.map((x) => ({ key: x.key, code: x.code, n: n(x.n) }));
+    const [rows] = await db.execute(
+      sql`SELECT k, code, COUNT(DISTINCT callid) AS n FROM (${part(acc)} UNION ALL ${part(missedCalls)}) calls
+          GROUP BY k, code`,
+    );
+    return (rows as unknown as { k: string; code: string; n: number }[]).map((x) => ({
+      key: x.k,
+      code: x.code,
+      n: n(x.n),
+    }));
   });
 }
 
