@@ -10,7 +10,7 @@
  *   indexed; diffs are requests per interval).
  */
 import { acc, cdrs, type Db, missedCalls, statistics } from "@switchboard/db";
-import { and, count, desc, eq, gte, lte, type SQL, sql } from "drizzle-orm";
+import { and, count, desc, gte, lte, type SQL, sql } from "drizzle-orm";
 import type { MySqlColumn } from "drizzle-orm/mysql-core";
 import type { Bucket } from "../../shared/schemas/stats";
 import {
