@@ -3,6 +3,7 @@ import "@/client/components/monitoring.css";
 import { useRef, useState } from "react";
 import { DataTable, type ListParams, useDebounced } from "@/client/components/DataTable";
 import { ExportButton } from "@/client/components/ExportButton";
+import { TimeIndexHint } from "@/client/components/TimeIndexHint";
 import { useTRPC } from "@/client/trpc";
 import type { RouterOutputs } from "@/client/types";
 import { hoursAgoInput } from "@/shared/format";
@@ -77,6 +78,7 @@ export function AccountingView() {
 
   return (
     <>
+      <TimeIndexHint />
       <div className="tabs" role="tablist" aria-label="Accounting tables">
         {TABS.map((t) => (
           <button

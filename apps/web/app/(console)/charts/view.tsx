@@ -11,6 +11,7 @@ import {
   LineChart,
 } from "@/client/components/charts";
 import { RangePicker, type RangeValue } from "@/client/components/RangePicker";
+import { TimeIndexHint } from "@/client/components/TimeIndexHint";
 import { useTRPC } from "@/client/trpc";
 import { formatBytes, formatDuration } from "@/shared/format";
 
@@ -34,6 +35,7 @@ export function ChartsView() {
 
   return (
     <>
+      <TimeIndexHint />
       <RangePicker value={range} onChange={setRange} />
       <div className="chart-grid">
         <ChartCard id="calls" title={`Calls per ${per}`} query={calls} isEmpty={(d) => allEmpty(d.series)}>

@@ -372,3 +372,29 @@ test("CSV cells: quotes doubled, separators quoted, formula-like text defused, p
   assert.equal(csvCell(-1), "-1");
   assert.equal(csvCell(null), "");
 });
+
+test("timeIndex reports whether acc and missed_calls have an index on time", async () => {
+  const t = await createTestDatabase();
+  try {
+    const { caller } = await callerFor(t.db, "viewer");
+    const plain = await caller.accounting.timeIndex();
+    assert.deepEqual(
+      plain.map((r) => [r.table, r.indexed]),
+      [
+        ["acc", false],
+        ["missed_calls", false],
+      ],
+    );
+    await t.pool.query("CREATE INDEX acc_time_idx ON acc (time)");
+    const indexed = await caller.accounting.timeIndex();
+    assert.deepEqual(
+      indexed.map((r) => [r.table, r.indexed]),
+      [
+        ["acc", true],
+        ["missed_calls", false],
+      ],
+    );
+  } finally {
+    await t.drop();
+  }
+});
