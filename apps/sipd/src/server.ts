@@ -290,7 +290,6 @@ export class Sipd implements SipdCore {
     const acc = this.modules.db?.acc;
     if (!acc || !cell.flags) return;
     const req = cell.request;
-    const ctx = this.cellContexts.get(cell);
     const values: AccValues = {
       method: req.method,
       fromTag: req.fromTag ?? "",
@@ -301,7 +300,8 @@ export class Sipd implements SipdCore {
       srcUser: req.from.uri.user ?? "",
       srcDomain: req.from.uri.host,
       srcIp: req.source?.ip ?? "",
-      dstOuser: (ctx?.pv.vars.get("oexten") as string | undefined) ?? req.to.uri.user ?? "",
+      // kamailio.cfg's db_extra: dst_ouser=$tU (what was dialled, before aliases or speed dials).
+      dstOuser: req.to.uri.user ?? "",
       dstUser: req.ruri.user ?? "",
       dstDomain: req.ruri.host,
     };

@@ -162,11 +162,12 @@ export function createDefaultScript(f: Features): RoutingScript {
     return RELAY(K);
   }
 
-  // route[LOCATION]: speed dial, aliases, then the location table.
+  // route[LOCATION]: speed dial, aliases, then the location table. A speed dial or alias that
+  // points to a local user goes on to the location lookup with the new R-URI (SIPOUT returns).
   async function LOCATION(K: Ksr): Promise<boolean> {
     if (f.withSpeedDial && K.pv.rU && /^[0-9]{2}$/.test(K.pv.rU) && (await K.speeddial.lookup("speed_dial")))
-      return (await SIPOUT(K)) ?? false;
-    if (f.withAliasDb && (await K.alias_db.lookup("dbaliases"))) return (await SIPOUT(K)) ?? false;
+      if (await SIPOUT(K)) return true;
+    if (f.withAliasDb && (await K.alias_db.lookup("dbaliases")) && (await SIPOUT(K))) return true;
     K.pv.vars.set("oexten", K.pv.rU);
     const rc = await K.registrar.lookup("location");
     if (rc < 0) {
