@@ -5,99 +5,32 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { createRpcClient } from "@switchboard/rpc";
-import {
-  authRow,
-  freeUdpTcpPort,
-  runSipp,
-  type SippResult,
-  startSipp,
-  startTestSipd,
-  type TestSipd,
-} from "./testing/harness.ts";
-import { mustMatch, scenarioDir, uacScenario, uasScenario } from "./testing/scenarios.ts";
-
-type Row = Record<string, unknown>;
+import { CallRunner } from "./testing/calls.ts";
+import { startTestSipd, type TestSipd } from "./testing/harness.ts";
+import { mustMatch } from "./testing/scenarios.ts";
 
 describe("sipd stateful proxy with sipp callers and callees", () => {
   let t: TestSipd;
-  const files = scenarioDir();
-  let seq = 0;
+  let r: CallRunner;
 
   before(async () => {
     t = await startTestSipd({ tm: { frInvTimer: 2000 } });
+    r = new CallRunner(t);
   });
   after(async () => {
     await t.stop();
-    files.cleanup();
+    r.cleanup();
   });
 
-  const rpc = () => createRpcClient({ url: t.rpcUrl, protocol: "jsonrpc" });
-
-  async function stat(name: string): Promise<number> {
-    const lines = (await rpc().callRaw("stats.get_statistics", [name])) as string[];
-    const m = /= (\d+)/.exec(lines[0] ?? "");
-    return m ? Number(m[1]) : Number.NaN;
-  }
-
-  async function register(user: string, port: number): Promise<void> {
-    const r = await runSipp({
-      scenario: "register-auth.xml",
-      port: t.port,
-      inject: [authRow(user)],
-      calls: 1,
-      localPort: port,
-    });
-    assert.equal(r.successful, 1, r.output);
-  }
-
-  /** A call from `caller` to `callee`: the callee's sipp (already registered on its port) answers per `uas`. */
-  async function call(opts: {
-    caller: string;
-    callee: string;
-    uac: Parameters<typeof uacScenario>[0];
-    uas?: Parameters<typeof uasScenario>[0];
-    callId: string;
-  }): Promise<{ uac: SippResult; uas?: SippResult }> {
-    const n = ++seq;
-    let uas: ReturnType<typeof startSipp> | undefined;
-    if (opts.uas) {
-      const port = await freeUdpTcpPort();
-      await register(opts.callee, port);
-      uas = startSipp({
-        scenario: files.write(`uas-${n}.xml`, uasScenario(opts.uas)),
-        port: t.port,
-        calls: 1,
-        localPort: port,
-        timeoutSec: 20,
-      });
-    }
-    const uac = await runSipp({
-      scenario: files.write(`uac-${n}.xml`, uacScenario(opts.uac)),
-      port: t.port,
-      inject: [authRow(opts.caller, undefined, [opts.callee])],
-      calls: 1,
-      duration: 200,
-      timeoutSec: 20,
-      args: ["-cid_str", opts.callId, ...(opts.uac.retransmit ? ["-nr"] : [])],
-    });
-    return { uac, uas: uas ? await uas.done : undefined };
-  }
-
-  async function rows(table: "acc" | "missed_calls", callid: string, timeoutMs = 5000): Promise<Row[]> {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      await t.sipd.modules.db!.acc.flush(2000);
-      const [r] = await t.tdb.pool.query(`SELECT * FROM ${table} WHERE callid = ? ORDER BY id`, [callid]);
-      const list = r as Row[];
-      if (list.length > 0 || Date.now() > until) return list;
-      await new Promise((res) => setTimeout(res, 100));
-    }
-  }
+  const call = (o: Parameters<CallRunner["call"]>[0]) =>
+    r.call({ ...o, args: o.uac.retransmit ? ["-nr"] : [] });
+  const rows = (table: "acc" | "missed_calls", callid: string) =>
+    r.rows(table, "callid = ? ORDER BY id", [callid]);
+  const stat = (name: string) => r.stat(name);
 
   it("a full call INVITE/100/180/200/ACK/BYE between two registered UAs keeps sipd in the path (Record-Route honoured on the BYE)", async () => {
     const callId = "proxy-full-call@test";
-    const r = await call({
+    const res = await call({
       caller: "alice",
       callee: "bob",
       callId,
@@ -111,8 +44,8 @@ describe("sipd stateful proxy with sipp callers and callees", () => {
         byeChecks: mustMatch(`^[[:space:]]*SIP/2\\.0/UDP 127\\.0\\.0\\.1:${t.port};`, { header: "Via:" }),
       },
     });
-    assert.equal(r.uac.successful, 1, r.uac.output);
-    assert.equal(r.uas?.successful, 1, r.uas?.output);
+    assert.equal(res.uac.successful, 1, res.uac.output);
+    assert.equal(res.uas?.successful, 1, res.uas?.output);
     const bye = await rows("acc", callId);
     assert.deepEqual(
       bye.map((x) => [x.method, x.sip_code]),
@@ -126,17 +59,17 @@ describe("sipd stateful proxy with sipp callers and callees", () => {
   });
 
   it("a call to a user with no registered contact gets 404 Not Found", async () => {
-    const r = await call({
+    const res = await call({
       caller: "alice",
       callee: "nobody",
       callId: "proxy-404@test",
       uac: { expect: 404, finalChecks: mustMatch("SIP/2\\.0 404 Not Found") },
     });
-    assert.equal(r.uac.successful, 1, r.uac.output);
+    assert.equal(res.uac.successful, 1, res.uac.output);
   });
 
   it("foreign-to-foreign (From and R-URI in foreign domains) gets 403 Not relaying", async () => {
-    const r = await call({
+    const res = await call({
       caller: "mallory",
       callee: "x",
       callId: "proxy-403@test",
@@ -148,11 +81,11 @@ describe("sipd stateful proxy with sipp callers and callees", () => {
         finalChecks: mustMatch("SIP/2\\.0 403 Not relaying"),
       },
     });
-    assert.equal(r.uac.successful, 1, r.uac.output);
+    assert.equal(res.uac.successful, 1, res.uac.output);
   });
 
   it("a request with Max-Forwards: 0 gets 483 Too Many Hops", async () => {
-    const r = await call({
+    const res = await call({
       caller: "alice",
       callee: "bob",
       callId: "proxy-483@test",
@@ -163,11 +96,11 @@ describe("sipd stateful proxy with sipp callers and callees", () => {
         finalChecks: mustMatch("SIP/2\\.0 483 "),
       },
     });
-    assert.equal(r.uac.successful, 1, r.uac.output);
+    assert.equal(res.uac.successful, 1, res.uac.output);
   });
 
   it("OPTIONS to the server itself (no user part) gets 200 Keepalive", async () => {
-    const r = await call({
+    const res = await call({
       caller: "alice",
       callee: "x",
       callId: "proxy-options@test",
@@ -179,19 +112,19 @@ describe("sipd stateful proxy with sipp callers and callees", () => {
         finalChecks: mustMatch("SIP/2\\.0 200 Keepalive"),
       },
     });
-    assert.equal(r.uac.successful, 1, r.uac.output);
+    assert.equal(res.uac.successful, 1, res.uac.output);
   });
 
   it("CANCEL of a ringing INVITE gives 487 to the caller and a CANCEL to the callee", async () => {
-    const r = await call({
+    const res = await call({
       caller: "alice",
       callee: "carol",
       callId: "proxy-cancel@test",
       uac: { expect: 487, cancel: true },
       uas: { final: 487, awaitCancel: true },
     });
-    assert.equal(r.uac.successful, 1, r.uac.output);
-    assert.equal(r.uas?.successful, 1, r.uas?.output);
+    assert.equal(res.uac.successful, 1, res.uac.output);
+    assert.equal(res.uas?.successful, 1, res.uas?.output);
     const missed = await rows("missed_calls", "proxy-cancel@test");
     assert.deepEqual(
       missed.map((x) => x.sip_code),
@@ -201,15 +134,15 @@ describe("sipd stateful proxy with sipp callers and callees", () => {
 
   it("a busy callee (486) gives 486 to the caller and a missed_calls row", async () => {
     const callId = "proxy-busy@test";
-    const r = await call({
+    const res = await call({
       caller: "bob",
       callee: "dave",
       callId,
       uac: { expect: 486, ringing: true },
       uas: { final: 486 },
     });
-    assert.equal(r.uac.successful, 1, r.uac.output);
-    assert.equal(r.uas?.successful, 1, r.uas?.output);
+    assert.equal(res.uac.successful, 1, res.uac.output);
+    assert.equal(res.uas?.successful, 1, res.uas?.output);
     const missed = await rows("missed_calls", callId);
     assert.equal(missed.length, 1);
     assert.equal(missed[0].sip_code, "486");
@@ -218,15 +151,15 @@ describe("sipd stateful proxy with sipp callers and callees", () => {
   });
 
   it("fr_inv_timer: a callee that rings forever is CANCELed and the caller gets 408", async () => {
-    const r = await call({
+    const res = await call({
       caller: "carol",
       callee: "erin",
       callId: "proxy-frinv@test",
       uac: { expect: 408, ringing: true },
       uas: { final: 487, awaitCancel: true },
     });
-    assert.equal(r.uac.successful, 1, r.uac.output);
-    assert.equal(r.uas?.successful, 1, r.uas?.output);
+    assert.equal(res.uac.successful, 1, res.uac.output);
+    assert.equal(res.uas?.successful, 1, res.uas?.output);
   });
 
   it("a retransmitted INVITE is absorbed by the server transaction (one branch to the callee)", async () => {
@@ -235,15 +168,15 @@ describe("sipd stateful proxy with sipp callers and callees", () => {
       uac: await stat("tmx:UAC_transactions"),
       uas: await stat("tmx:UAS_transactions"),
     };
-    const r = await call({
+    const res = await call({
       caller: "dave",
       callee: "frank",
       callId: "proxy-retrans@test",
       uac: { expect: 200, retransmit: true },
       uas: { final: 200, answerDelayMs: 500 },
     });
-    assert.equal(r.uac.successful, 1, r.uac.output);
-    assert.equal(r.uas?.successful, 1, r.uas?.output);
+    assert.equal(res.uac.successful, 1, res.uac.output);
+    assert.equal(res.uas?.successful, 1, res.uas?.output);
     // INVITE (407), INVITE with credentials, its retransmission: three received, one relayed
     // INVITE transaction (+ one for the BYE).
     assert.equal((await stat("core:rcv_requests_invite")) - before.invites, 3);
