@@ -31,7 +31,10 @@ function hasData(v: unknown): boolean {
 test("every chart of the last 72 hours renders a canvas from data", async ({ page }, testInfo) => {
   await page.setViewportSize({ width: 1400, height: 1000 });
   await page.goto("/charts");
+  // A drawn chart: the page is live (a click before hydration would be lost).
+  await expect(page.getByTestId("chart-calls").locator("canvas")).toBeVisible();
   await page.getByRole("button", { name: "72 hours" }).click();
+  await expect(page.getByRole("button", { name: "72 hours" })).toHaveAttribute("aria-pressed", "true");
   for (const [id, procedure] of Object.entries(CHARTS)) {
     const canvas = page.getByTestId(`chart-${id}`).locator("canvas");
     await expect(canvas, id).toBeVisible();
@@ -53,6 +56,7 @@ test("every chart of the last 72 hours renders a canvas from data", async ({ pag
 
 test("a custom range ending before it starts shows the reason in place of the charts", async ({ page }) => {
   await page.goto("/charts");
+  await expect(page.getByTestId("chart-calls").locator("canvas")).toBeVisible();
   await page.getByLabel("Range from").fill("2026-02-02T00:00");
   await page.getByLabel("Range to").fill("2026-02-01T00:00");
   await page.getByRole("button", { name: "Show range" }).click();

@@ -84,6 +84,8 @@ test.describe("as an operator", () => {
     page,
   }, testInfo) => {
     await page.goto("/registrations");
+    // The first source has answered: the page is live (a choice before hydration would be lost).
+    await expect(page.getByTestId("registrations-source")).toBeVisible();
     await page.getByLabel("Source").selectOption({ label: `node ${LIVE} (sipd)` });
     await expect(page.getByTestId("registrations-source")).toContainText(`from node ${LIVE}`);
     const table = page.getByRole("table", { name: "Registered contacts" });
@@ -106,6 +108,8 @@ test.describe("as an operator", () => {
     page,
   }, testInfo) => {
     await page.goto("/registrations");
+    // The first source has answered: the page is live (a choice before hydration would be lost).
+    await expect(page.getByTestId("registrations-source")).toBeVisible();
     await page.getByLabel("Source").selectOption({ label: `node ${DOWN} (kamailio)` });
     const banner = page.getByTestId("registrations-source");
     await expect(banner).toContainText(`Node ${DOWN} did not answer`);
@@ -181,6 +185,7 @@ test.describe("calls through the live sipd", () => {
     await expect.poll(missed, { timeout: 15_000 }).toContain("486");
 
     await page.goto("/cdrs");
+    await expect(page.getByRole("table", { name: "CDRs" }).locator("tbody tr").first()).toContainText("@");
     await page.getByLabel("Search by Call-ID").fill(answered);
     const cdrs = page.getByRole("table", { name: "CDRs" });
     const cdr = cdrs.locator("tbody tr");
@@ -192,6 +197,9 @@ test.describe("calls through the live sipd", () => {
     await screenshot(page, testInfo, "cdrs-live-call");
 
     await page.goto("/accounting");
+    await expect(
+      page.getByRole("table", { name: "Accounting records" }).locator("tbody tr").first(),
+    ).toContainText("@");
     await page.getByLabel("Search by Call-ID").fill(answered);
     const records = page.getByRole("table", { name: "Accounting records" });
     const acc = records.locator("tbody tr");
@@ -207,7 +215,9 @@ test.describe("calls through the live sipd", () => {
     );
 
     await page.goto("/charts");
+    await expect(page.getByTestId("chart-calls").locator("canvas")).toBeVisible();
     await page.getByRole("button", { name: "Last hour" }).click();
+    await expect(page.getByRole("button", { name: "Last hour" })).toHaveAttribute("aria-pressed", "true");
     await expect(page.getByTestId("chart-calls").locator("canvas")).toBeVisible();
     await expect(page.getByTestId("chart-invite-replies").locator("canvas")).toBeVisible();
     const replies = await page.request.get(
