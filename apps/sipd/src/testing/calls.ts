@@ -33,6 +33,8 @@ export interface CallOptions {
   callId?: string;
   /** Extra sipp arguments for the caller. */
   args?: string[];
+  /** How long an answered call lasts before the caller's BYE, ms (default 200). */
+  durationMs?: number;
   /** Calls placed by the caller's sipp (default 1). */
   calls?: number;
   inject?: string[];
@@ -95,7 +97,7 @@ export class CallRunner {
       port: this.t.port,
       inject: o.inject ?? [authRow(o.caller, undefined, [o.callee])],
       calls: o.calls ?? 1,
-      duration: 200,
+      duration: o.durationMs ?? 200,
       timeoutSec: 20,
       args: [...(o.callId ? ["-cid_str", o.callId] : []), ...(o.args ?? [])],
     };
