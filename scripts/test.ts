@@ -5,6 +5,7 @@
  *   2. lint + format check (biome), type check (tsc)
  *   3. unit + integration tests: every *.test.ts beside the code (node:test + tsx)
  *   4. console build + end-to-end tests (Playwright in Debian's Chromium)
+ *   5. the docker image and compose stack on a private engine (npm run docker:test)
  *
  * It ends with one plain line `N passed, N failed, N skipped` summing all suites; each check of
  * step 2 and the build count as one test.
@@ -24,6 +25,21 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
     child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+/** Like run(), echoing the output while keeping it for inspection. */
+function runCapture(cmd: string, args: string[]): Promise<{ code: number; text: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    let text = "";
+    const keep = (d: Buffer) => {
+      process.stdout.write(d);
+      text = (text + d).slice(-100_000);
+    };
+    child.stdout.on("data", keep);
+    child.stderr.on("data", keep);
+    child.on("exit", (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), text }));
   });
 }
 
@@ -76,7 +92,7 @@ try {
   }
 
   if (wants("unit")) {
-    const files = [...findTests(join(root, "packages")), ...findTests(join(root, "apps"))].sort();
+    const files = ["packages", "apps", "docker"].flatMap((d) => findTests(join(root, d))).sort();
     const tap = join(tmp, "unit.tap");
     console.log(`\n=== unit + integration: ${files.length} files`);
     await run(
@@ -118,6 +134,17 @@ try {
       totals.failed += stats.unexpected;
       totals.skipped += stats.skipped;
       if (stats.unexpected) failures.push(`e2e: ${stats.unexpected} failed`);
+    }
+  }
+  // The docker images and compose stack, built and run on a private engine (prints SKIP where none can run).
+  if (wants("docker")) {
+    console.log("\n=== docker: npm run docker:test");
+    const out = await runCapture("npm", ["run", "docker:test"]);
+    if (/^SKIP:/m.test(out.text)) totals.skipped++;
+    else if (out.code === 0) totals.passed++;
+    else {
+      totals.failed++;
+      failures.push("docker:test");
     }
   }
 } finally {
