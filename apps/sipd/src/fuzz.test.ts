@@ -330,6 +330,7 @@ describe("sipd under 20,000 mutated SIP messages", () => {
       "many mutated requests still parsed and were routed",
     );
     assert.equal(after0.fwd_requests, 0, "nothing was relayed anywhere");
+    assert.equal(after0.fwd_replies, 0, "no stray reply was forwarded");
     // And a well-formed OPTIONS over TCP after all that.
     const tcpAnswer = await new Promise<string>((resolve, reject) => {
       const s = connect(t.port, "127.0.0.1");
