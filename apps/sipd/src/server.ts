@@ -118,7 +118,12 @@ export class Sipd implements SipdCore {
     this.log = opts.log;
     this.script = opts.script ?? createDefaultScript(config.features);
     this.transport = new TransportLayer({ maxMessageSize: config.sip.maxMessageSize });
-    this.transport.onError = (err) => this.log.warn("transport error", { error: String(err) });
+    // A peer that closed its TCP side before our reply is routine (the transaction reports it); not a warning.
+    this.transport.onError = (err) => {
+      const code = (err as { code?: string }).code;
+      const routine = code === "EPIPE" || code === "ECONNRESET" || code === "ERR_STREAM_WRITE_AFTER_END";
+      this.log.log(routine ? "debug" : "warn", "transport error", { error: String(err) });
+    };
     this.transactions = new TransactionLayer(this.transport, {
       T1: config.tm.t1,
       T2: config.tm.t2,
@@ -448,7 +453,14 @@ export class Sipd implements SipdCore {
     s.add({ group: "shmem", name: "total_size", read: () => mem().heapTotal });
     s.add({ group: "shmem", name: "used_size", read: () => mem().heapUsed });
     s.add({ group: "shmem", name: "real_used_size", read: () => mem().rss });
-    s.add({ group: "shmem", name: "max_used_size", read: () => (mem(), maxRss) });
+    s.add({
+      group: "shmem",
+      name: "max_used_size",
+      read: () => {
+        mem();
+        return maxRss;
+      },
+    });
     s.add({ group: "shmem", name: "free_size", read: () => mem().heapTotal - mem().heapUsed });
     s.add({ group: "shmem", name: "fragments", read: () => 0 });
     s.add({ group: "tcp", name: "current_opened_connections", read: () => this.transport.connectionCount });

@@ -330,16 +330,15 @@ export async function seedDemo(db: Db, opts: SeedOptions): Promise<{ created: bo
         lname,
         description: `${username}'s key ${sd}`,
       });
-      await tx
-        .insert(speedDial)
-        .values([
-          dial("alice", "1", "bob", "Bob"),
-          dial("alice", "2", "carol", "Carol"),
-          dial("alice", "3", "1001", "Desk", "1001"),
-          dial("bob", "1", "alice", "Alice"),
-          dial("bob", "9", "+442071234567", "London", "office"),
-          dial("carol", "1", "alice", "Alice"),
-        ]);
+      await tx.insert(speedDial).values([
+        // Two-digit codes: the default script's LOCATION route only tries speed dial for ^[0-9]{2}$.
+        dial("alice", "11", "bob", "Bob"),
+        dial("alice", "12", "carol", "Carol"),
+        dial("alice", "13", "1001", "Desk", "1001"),
+        dial("bob", "11", "alice", "Alice"),
+        dial("bob", "19", "+442071234567", "London", "office"),
+        dial("carol", "11", "alice", "Alice"),
+      ]);
       await tx.insert(dispatcher).values([
         {
           setid: 1,
