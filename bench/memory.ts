@@ -249,9 +249,9 @@ async function main() {
       fmt.int(r.bytesPerContact!.rss),
       fmt.int(r.bytesPerContact!.pss),
       fmt.int(r.bytesPerContact!.allocator),
-      fmt.mb((r.bytesPerContact!.rss * 100_000) / 1048576),
+      fmt.mb((r.bytesPerContact!.pss * 100_000) / 1048576),
     ]);
-  log(`\n${formatTable(["bytes per contact", "RSS", "PSS", "heap/shm", "RSS per 100k contacts"], perRows)}`);
+  log(`\n${formatTable(["bytes per contact", "RSS", "PSS", "heap/shm", "PSS per 100k contacts"], perRows)}`);
   log(
     "settled readings (after every transaction expired), from the 0-contact reading to the largest count;\n" +
       "RSS sums every process's resident set (Kamailio's shared memory once per process), PSS counts it once;\n" +

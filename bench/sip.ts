@@ -97,6 +97,8 @@ interface ScenarioReport {
   /** Highest total rate (all sipp processes) with 0 failures; 0 when even the first step failed. */
   maxRate: number;
   /** Server CPU (% of one core) and RSS during the best step. */
+  /** What the sipp processes achieved in the best step (completed per second). */
+  achievedAtMax: number;
   cpuAtMax: number;
   /** Server CPU time per completed scenario at the best step, µs: comparable even on a busy machine. */
   cpuUsPerOpAtMax: number;
@@ -182,6 +184,7 @@ async function runScenario(server: ServerProcess, name: ScenarioName): Promise<S
     title: def.title,
     unit: def.unit,
     maxRate: best * sipps,
+    achievedAtMax: at?.achieved ?? 0,
     cpuAtMax: at?.serverCpu ?? 0,
     cpuUsPerOpAtMax: at?.cpuUsPerOp ?? 0,
     machineCpuAtMax: at?.machineCpu ?? 0,
@@ -243,7 +246,9 @@ async function benchServer(
     `${name}: stopped; location rows ${report.locationRows}, acc rows ${report.accRows} for ${report.callsCompleted} calls`,
   );
   if (report.callsCompleted && report.accRows < report.callsCompleted * 2)
-    log(`${name}: WARNING fewer acc rows than INVITE + BYE of every completed call`);
+    log(
+      `${name}: WARNING ${report.callsCompleted * 2 - report.accRows} acc rows fewer than INVITE + BYE of every completed call`,
+    );
   return report;
 }
 
@@ -312,6 +317,7 @@ async function main() {
         SCENARIOS[s].title,
         r.name,
         `${fmt.int(sc.maxRate)} ${sc.unit}`,
+        fmt.int(sc.achievedAtMax),
         fmt.pct(sc.cpuAtMax),
         fmt.int(sc.cpuUsPerOpAtMax),
         fmt.pct(sc.machineCpuAtMax),
@@ -321,13 +327,22 @@ async function main() {
       ]);
     }
   }
-  const header = ["scenario", "server", "max rate, 0 failures", "server CPU", "CPU µs/op", "machine CPU"];
+  const header = [
+    "scenario",
+    "server",
+    "max rate, 0 failures",
+    "achieved",
+    "server CPU",
+    "CPU µs/op",
+    "machine CPU",
+  ];
   header.push("memory (PSS)", "rate sipd/kam", "CPU/op sipd/kam");
   log(
     `\n${quick ? "QUICK RUN (short steps, capped rates: not a capacity figure)\n" : ""}${formatTable(header, rows)}`,
   );
   log(
-    "server CPU: % of one core, all processes of the server, during the best step; CPU µs/op: server CPU time\n" +
+    "achieved: completed per second in that step; server CPU: % of one core, all processes of the server,\n" +
+      "during the best step; CPU µs/op: server CPU time\n" +
       "per completed registration / call / keepalive; machine CPU: all cores, sipp included;\n" +
       "memory: PSS summed over the server's processes (shared memory counted once)",
   );

@@ -88,9 +88,7 @@ export async function runStep(s: StepSpec): Promise<StepResult> {
   const successful = results.reduce((a, r) => a + r.successful, 0);
   const failed = results.reduce((a, r) => a + r.failed, 0);
   const expected = calls * s.sipps;
-  // sipp needs a moment to start and to finish the last transaction: allow 10 % and 2 s on top.
-  const budgetSec = s.holdSec * 1.1 + tailSec + 2;
-  const verdict = judgeStep({ expected, successful, failed, elapsedSec, budgetSec });
+  const verdict = judgeStep({ expected, successful, failed, elapsedSec, holdSec: s.holdSec, tailSec });
   const errors = verdict.ok
     ? undefined
     : results
