@@ -102,6 +102,8 @@ interface ScenarioReport {
   cpuAtMax: number;
   /** Server CPU time per completed scenario at the best step, µs: comparable even on a busy machine. */
   cpuUsPerOpAtMax: number;
+  /** All sipp processes together, % of one core, in the best step (near 100 % per sipp: sipp is the limit). */
+  sippCpuAtMax: number;
   machineCpuAtMax: number;
   rssMbAtMax: number;
   pssMbAtMax: number;
@@ -169,7 +171,7 @@ async function runScenario(server: ServerProcess, name: ScenarioName): Promise<S
       log(
         `  ${server.name} ${name} ${fmt.int(step.totalRate)} ${def.unit}: ${step.ok ? "ok" : `FAIL (${step.reason})`}` +
           `, ${fmt.int(step.successful)} done, achieved ${fmt.int(step.achieved)}/s` +
-          `, server CPU ${fmt.pct(step.serverCpu)} (${fmt.int(step.cpuUsPerOp)} µs/op), machine ${fmt.pct(step.machineCpu)}, PSS ${fmt.mb(step.serverPssMb)}`,
+          `, server CPU ${fmt.pct(step.serverCpu)} (${fmt.int(step.cpuUsPerOp)} µs/op), sipp ${fmt.pct(step.sippCpu)}, machine ${fmt.pct(step.machineCpu)}, PSS ${fmt.mb(step.serverPssMb)}`,
       );
       if (!step.ok && step.errors) log(`    ${step.errors.split("\n").slice(0, 4).join("\n    ")}`);
       // Let retransmissions and transaction timers of the step die down before the next one.
@@ -187,6 +189,7 @@ async function runScenario(server: ServerProcess, name: ScenarioName): Promise<S
     achievedAtMax: at?.achieved ?? 0,
     cpuAtMax: at?.serverCpu ?? 0,
     cpuUsPerOpAtMax: at?.cpuUsPerOp ?? 0,
+    sippCpuAtMax: at?.sippCpu ?? 0,
     machineCpuAtMax: at?.machineCpu ?? 0,
     rssMbAtMax: at?.serverRssMb ?? 0,
     pssMbAtMax: at?.serverPssMb ?? 0,
@@ -320,6 +323,7 @@ async function main() {
         fmt.int(sc.achievedAtMax),
         fmt.pct(sc.cpuAtMax),
         fmt.int(sc.cpuUsPerOpAtMax),
+        fmt.pct(sc.sippCpuAtMax),
         fmt.pct(sc.machineCpuAtMax),
         fmt.mb(sc.pssMbAtMax),
         ratio?.rate != null ? `${ratio.rate.toFixed(2)}x` : "",
@@ -343,7 +347,8 @@ async function main() {
   log(
     "achieved: completed per second in that step; server CPU: % of one core, all processes of the server,\n" +
       "during the best step; CPU µs/op: server CPU time\n" +
-      "per completed registration / call / keepalive; machine CPU: all cores, sipp included;\n" +
+      "per completed registration / call / keepalive; sipp CPU: all sipp processes, % of one core;\n" +
+      "machine CPU: busy share of all cores (other users of the host included);\n" +
       "memory: PSS summed over the server's processes (shared memory counted once)",
   );
   const file = writeResult("sip", {

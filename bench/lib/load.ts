@@ -29,6 +29,8 @@ export interface StepResult {
   serverCpu: number;
   /** Server CPU time per completed scenario (registration, call, keepalive), microseconds. */
   cpuUsPerOp: number;
+  /** CPU of the load generators (every sipp process of this benchmark) in percent of one core. */
+  sippCpu: number;
   /** Whole machine busy share (all cores, sipp included), percent. */
   machineCpu: number;
   serverRssMb: number;
@@ -64,6 +66,8 @@ export async function runStep(s: StepSpec): Promise<StepResult> {
   const tailSec = (s.durationMs ?? 0) / 1000;
   const m0 = machineTicks();
   const t0 = sampleTree(s.serverPid);
+  // This process's tree: the sipp runs (reaped, so counted in cutime/cstime) and the sipp UASes.
+  const g0 = sampleTree(process.pid);
   const started = performance.now();
   const runs: Promise<SippResult>[] = [];
   for (let i = 0; i < s.sipps; i++) {
@@ -84,6 +88,7 @@ export async function runStep(s: StepSpec): Promise<StepResult> {
   const results = await Promise.all(runs);
   const elapsedSec = (performance.now() - started) / 1000;
   const t1 = sampleTree(s.serverPid);
+  const g1 = sampleTree(process.pid);
   const m1 = machineTicks();
   const successful = results.reduce((a, r) => a + r.successful, 0);
   const failed = results.reduce((a, r) => a + r.failed, 0);
@@ -106,6 +111,7 @@ export async function runStep(s: StepSpec): Promise<StepResult> {
     achieved: successful / Math.max(s.holdSec, elapsedSec - tailSec),
     serverCpu: cpuPercent(t0, t1),
     cpuUsPerOp: successful > 0 ? ((t1.ticks - t0.ticks) / CLK_TCK / successful) * 1e6 : 0,
+    sippCpu: cpuPercent(g0, g1),
     machineCpu: machineBusyPercent(m0, m1),
     serverRssMb: t1.rssBytes / 1048576,
     serverPssMb: t1.pssBytes / 1048576,

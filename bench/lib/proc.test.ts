@@ -13,8 +13,8 @@ import {
 
 describe("/proc parsing", () => {
   it("reads pid, ppid and utime+stime even when the command name has spaces and parentheses", () => {
-    const line = "4242 (node (a) b) S 17 4242 4242 0 -1 4194560 100 0 0 0 250 30 0 0 20 0 11 0 123 0 0";
-    assert.deepEqual(parseStat(line), { pid: 4242, ppid: 17, ticks: 280 });
+    const line = "4242 (node (a) b) S 17 4242 4242 0 -1 4194560 100 0 0 0 250 30 15 5 20 0 11 0 123 0 0";
+    assert.deepEqual(parseStat(line), { pid: 4242, ppid: 17, ticks: 280, childTicks: 20 });
   });
 
   it("reads VmRSS and Pss in bytes", () => {

@@ -20,6 +20,8 @@ export interface StatFields {
   ppid: number;
   /** utime + stime, in clock ticks. */
   ticks: number;
+  /** cutime + cstime: CPU of children that exited and were waited for (e.g. finished sipp runs). */
+  childTicks: number;
 }
 
 /**
@@ -34,7 +36,12 @@ export function parseStat(line: string): StatFields {
     .slice(close + 2)
     .trim()
     .split(" ");
-  return { pid, ppid: Number(rest[1]), ticks: Number(rest[11]) + Number(rest[12]) };
+  return {
+    pid,
+    ppid: Number(rest[1]),
+    ticks: Number(rest[11]) + Number(rest[12]),
+    childTicks: Number(rest[13]) + Number(rest[14]),
+  };
 }
 
 /** VmRSS of /proc/<pid>/status content, in bytes (0 when absent, e.g. a zombie). */
@@ -85,6 +92,7 @@ export function parsePss(rollup: string): number {
 
 export interface TreeSample {
   at: number;
+  /** CPU of the live processes of the tree, plus the reaped children of its root. */
   ticks: number;
   /** Summed VmRSS: counts memory shared between the processes (Kamailio's shm) once per process. */
   rssBytes: number;
@@ -108,7 +116,7 @@ export function sampleTree(root: number): TreeSample {
   }
   return {
     at: performance.now(),
-    ticks: tree.reduce((a, s) => a + s.ticks, 0),
+    ticks: tree.reduce((a, s) => a + s.ticks, 0) + (tree[0]?.childTicks ?? 0),
     rssBytes,
     pssBytes,
     processes: tree.length,
