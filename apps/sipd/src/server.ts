@@ -234,11 +234,14 @@ export class Sipd implements SipdCore {
     }
   }
 
-  /** Graceful stop: no new requests, wait for transactions (up to drainMs), flush contacts and acc. */
+  /**
+   * Graceful stop: no new requests, wait (up to drainMs) for the routing scripts running and the
+   * transactions without a final reply, flush contacts and acc.
+   */
   async stop(drainMs = 5000): Promise<void> {
     this.stopping = true;
     const until = Date.now() + drainMs;
-    while ((this.tm.inUse > 0 || this.inflight > 0) && Date.now() < until)
+    while ((this.tm.pending > 0 || this.inflight > 0) && Date.now() < until)
       await new Promise((r) => setTimeout(r, 50));
     await this.rpc?.close();
     await this.rpcDgram?.close();

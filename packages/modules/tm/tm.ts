@@ -133,6 +133,16 @@ export class Tm {
     return this.cells.size;
   }
 
+  /**
+   * Transactions still waiting for their final reply. A completed one stays in memory only to absorb
+   * retransmissions (non-INVITE: Timer J, 32 s over UDP), so a graceful stop waits for these alone.
+   */
+  get pending(): number {
+    let n = 0;
+    for (const cell of this.cells.values()) if (!cell.finalStatus) n++;
+    return n;
+  }
+
   /** The cell of a server transaction, created on first use (t_newtran). */
   cellFor(request: SipRequest, server: ServerTransaction): Cell {
     let cell = this.cells.get(server);
