@@ -21,6 +21,18 @@ export async function pageOf<Row>(
 }
 
 /**
+ * The client's sort key if `sortable` has it as its own key, else `fallback`. Own keys only: `in`
+ * would also accept "constructor" or "__proto__" from the request and hand a non-column to ORDER BY.
+ */
+export function sortKeyOf<K extends string>(
+  sortable: Record<K, unknown>,
+  sort: string | undefined,
+  fallback: K,
+): K {
+  return sort !== undefined && Object.hasOwn(sortable, sort) ? (sort as K) : fallback;
+}
+
+/**
  * ORDER BY for a whitelisted sort key (unknown keys fall back to the first entry), with the primary
  * key last so equal values page deterministically.
  */
@@ -30,8 +42,7 @@ export function orderBy(
   dir: "asc" | "desc",
   tieBreaker: MySqlColumn,
 ): SQL[] {
-  const key = sort && sort in sortable ? sort : Object.keys(sortable)[0];
-  const col = sortable[key];
+  const col = sortable[sortKeyOf(sortable, sort, Object.keys(sortable)[0])];
   const by = dir === "desc" ? desc : asc;
   return col === tieBreaker ? [by(col)] : [by(col), by(tieBreaker)];
 }
@@ -80,7 +91,7 @@ export async function keysetPageOf<Row extends { id: number }>(
   idCol: MySqlColumn,
   query: (q: { after: SQL | undefined; order: SQL[]; limit: number; offset: number }) => Promise<Row[]>,
 ): Promise<ListResult<Row>> {
-  const key = input.sort && input.sort in sortable ? input.sort : Object.keys(sortable)[0];
+  const key = sortKeyOf(sortable, input.sort, Object.keys(sortable)[0]);
   const col = sortable[key];
   const cursor = decodeCursor(input.cursor);
   const beyond = input.dir === "desc" ? lt : gt;

@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { type Config, parseConfig } from "@switchboard/config";
 import type { AdminRole, Db } from "@switchboard/db";
+import { TRPCError } from "@trpc/server";
 import { createAdmin } from "./auth/admins";
 import { LoginThrottle } from "./auth/rate-limit";
 import { createSession, loadSession } from "./auth/session";
@@ -15,6 +16,44 @@ import { appRouter } from "./routers/_app";
 import { createCallerFactory } from "./trpc";
 
 export const createCaller = createCallerFactory(appRouter);
+export type Caller = ReturnType<typeof createCaller>;
+
+export interface ProcedureInfo {
+  /** Dotted path, e.g. "acl.groups.list". */
+  path: string;
+  type: "query" | "mutation" | "subscription";
+  /** The zod schemas given to .input(), in order (empty for procedures without input). */
+  inputs: unknown[];
+}
+
+/**
+ * Every procedure of the app router. Tests that walk this list (roles, hardening) cover a new
+ * procedure the day it is added.
+ */
+export const allProcedures: ProcedureInfo[] = Object.entries(
+  appRouter._def.procedures as unknown as Record<string, { _def: Omit<ProcedureInfo, "path"> }>,
+).map(([path, p]) => ({ path, type: p._def.type, inputs: p._def.inputs ?? [] }));
+
+/** Procedures anyone may call: the login form needs them before there is a session. */
+export const PUBLIC_PROCEDURES = new Set(["auth.me", "auth.login"]);
+
+/** Calls the procedure at a dotted path through a caller. */
+export function invokePath(caller: Caller, path: string, input: unknown): Promise<unknown> {
+  // biome-ignore lint/suspicious/noExplicitAny: walking the caller proxy by a dotted path
+  let fn: any = caller;
+  for (const part of path.split(".")) fn = fn[part];
+  return fn(input);
+}
+
+/** "OK", the TRPCError code of a refusal, or "unexpected <message>" for any other throw. */
+export async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+    return "OK";
+  } catch (e) {
+    return e instanceof TRPCError ? e.code : `unexpected ${(e as Error).message}`;
+  }
+}
 
 export interface TestContextOptions {
   /** null: not logged in. */

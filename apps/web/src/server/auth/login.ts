@@ -3,7 +3,7 @@
  * account for LOCK_MINUTES; the counter restarts after a success or once the lock has run out.
  */
 import { type AdminRole, type Db, fromSqlDateTime, sbAdmin, toSqlDateTime } from "@switchboard/db";
-import { eq } from "drizzle-orm";
+import { and, eq, gte, isNotNull, isNull, lte, or, sql } from "drizzle-orm";
 import { hashPassword, verifyPassword } from "./password";
 import { verifyTotp } from "./totp";
 
@@ -40,8 +40,6 @@ export async function attemptLogin(
   if (lockedUntil && lockedUntil > now) {
     return { status: "locked", message: lockedMessage(lockedUntil, now), until: admin.lockedUntil! };
   }
-  // A lock that has run out starts a fresh count.
-  const priorFailures = lockedUntil ? 0 : admin.failedLogins;
 
   const passwordOk = await verifyPassword(creds.password, admin.passwordHash);
   if (passwordOk && admin.totpSecret && !creds.totp) return { status: "totp_required" };
@@ -55,18 +53,45 @@ export async function attemptLogin(
     return { status: "ok", adminId: admin.id, username: admin.username, role: admin.role };
   }
 
-  const failures = priorFailures + 1;
-  if (failures >= MAX_FAILURES) {
-    const until = new Date(now.getTime() + LOCK_MINUTES * 60_000);
-    await db
-      .update(sbAdmin)
-      .set({ failedLogins: failures, lockedUntil: toSqlDateTime(until) })
-      .where(eq(sbAdmin.id, admin.id));
-    return { status: "locked", message: lockedMessage(until, now), until: toSqlDateTime(until) };
-  }
-  await db.update(sbAdmin).set({ failedLogins: failures, lockedUntil: null }).where(eq(sbAdmin.id, admin.id));
+  const locked = await countFailure(db, admin.id, now);
+  if (locked)
+    return { status: "locked", message: lockedMessage(fromSqlDateTime(locked), now), until: locked };
   return {
     status: "invalid",
     message: passwordOk ? "Wrong authentication code." : "Wrong username or password.",
   };
+}
+
+/**
+ * Counts one failed login and locks the account at MAX_FAILURES; returns the lock's end when it is
+ * locked. Counted in the database (failed_logins + 1), never as read-then-write: a burst of parallel
+ * wrong guesses must count once each, or a guesser sending them N at a time gets N times the tries.
+ */
+async function countFailure(db: Db, adminId: number, now: Date): Promise<string | null> {
+  const nowSql = toSqlDateTime(now);
+  const lockRanOut = and(isNotNull(sbAdmin.lockedUntil), lte(sbAdmin.lockedUntil, nowSql));
+  // A lock that has run out starts a fresh count (only one of several parallel requests resets it).
+  await db
+    .update(sbAdmin)
+    .set({ failedLogins: 0, lockedUntil: null })
+    .where(and(eq(sbAdmin.id, adminId), lockRanOut));
+  await db
+    .update(sbAdmin)
+    .set({ failedLogins: sql`${sbAdmin.failedLogins} + 1` })
+    .where(eq(sbAdmin.id, adminId));
+  await db
+    .update(sbAdmin)
+    .set({ lockedUntil: toSqlDateTime(new Date(now.getTime() + LOCK_MINUTES * 60_000)) })
+    .where(
+      and(
+        eq(sbAdmin.id, adminId),
+        gte(sbAdmin.failedLogins, MAX_FAILURES),
+        or(isNull(sbAdmin.lockedUntil), lockRanOut),
+      ),
+    );
+  const [row] = await db
+    .select({ lockedUntil: sbAdmin.lockedUntil })
+    .from(sbAdmin)
+    .where(eq(sbAdmin.id, adminId));
+  return row?.lockedUntil && fromSqlDateTime(row.lockedUntil) > now ? row.lockedUntil : null;
 }

@@ -6,7 +6,7 @@
 import { type Db, fromSqlDateTime, location, USRLOC_EXPIRES_DEFAULT } from "@switchboard/db";
 import { normalizeUlDump, type UlContactRow } from "@switchboard/rpc/normalize";
 import { and, asc, desc, eq, type SQL } from "drizzle-orm";
-import { prefixMatch } from "../list";
+import { prefixMatch, sortKeyOf } from "../list";
 import type { NodeTarget } from "../nodes/caller";
 import { forget, memo } from "../stats/memo";
 import type { AuthedContext } from "../trpc";
@@ -99,7 +99,7 @@ export function sortContacts(
   sort: string | undefined,
   dir: "asc" | "desc",
 ): ContactRow[] {
-  const key = LIVE_SORT[sort ?? "aor"] ?? LIVE_SORT.aor;
+  const key = LIVE_SORT[sortKeyOf(LIVE_SORT, sort, "aor")];
   const sign = dir === "desc" ? -1 : 1;
   return [...rows].sort((a, b) => {
     const x = key(a);
@@ -154,7 +154,7 @@ export async function locationPage(
   input: { search: string; sort?: string; dir: "asc" | "desc"; limit: number; offset: number },
   now = new Date(),
 ): Promise<ContactRow[]> {
-  const col = TABLE_SORT[(input.sort ?? "aor") as keyof typeof TABLE_SORT] ?? location.username;
+  const col = TABLE_SORT[sortKeyOf(TABLE_SORT, input.sort, "aor")];
   const by = input.dir === "desc" ? desc : asc;
   const rows = await db
     .select()

@@ -5,12 +5,8 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { createTestDatabase, type TestDatabase } from "@switchboard/db/testing";
-import { TRPCError } from "@trpc/server";
-import { createCaller, testContext } from "../testing";
-import { appRouter } from "./_app";
+import { allProcedures, codeOf, createCaller, invokePath, PUBLIC_PROCEDURES, testContext } from "../testing";
 
-/** Procedures anyone may call: the login form needs them before there is a session. */
-const PUBLIC = new Set(["auth.me", "auth.login"]);
 /** Mutations on one's own account, allowed to every logged-in role. */
 const SELF_SERVICE = new Set([
   "auth.logout",
@@ -38,27 +34,6 @@ const OPERATOR_MUTATIONS = new Set([
 /** Reads limited to admins. */
 const ADMIN_QUERIES = new Set(["admins.list", "audit.list"]);
 
-const procedures = Object.entries(
-  appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>,
-).map(([path, p]) => ({ path, type: p._def.type }));
-
-type Caller = ReturnType<typeof createCaller>;
-function invoke(caller: Caller, path: string, input: unknown): Promise<unknown> {
-  // biome-ignore lint/suspicious/noExplicitAny: walking the caller proxy by a dotted path
-  let fn: any = caller;
-  for (const part of path.split(".")) fn = fn[part];
-  return fn(input);
-}
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return "OK";
-  } catch (e) {
-    return e instanceof TRPCError ? e.code : `unexpected ${(e as Error).message}`;
-  }
-}
-
 let t: TestDatabase;
 before(async () => {
   t = await createTestDatabase();
@@ -68,30 +43,30 @@ after(async () => {
 });
 
 test("the router has procedures to check", () => {
-  assert.ok(procedures.length > 20);
+  assert.ok(allProcedures.length > 20);
 });
 
 test("every procedure except login refuses a caller without a session", async () => {
   const caller = createCaller(await testContext(t.db, { role: null }));
-  for (const { path } of procedures) {
-    if (PUBLIC.has(path)) continue;
-    assert.equal(await codeOf(invoke(caller, path, {})), "UNAUTHORIZED", path);
+  for (const { path } of allProcedures) {
+    if (PUBLIC_PROCEDURES.has(path)) continue;
+    assert.equal(await codeOf(invokePath(caller, path, {})), "UNAUTHORIZED", path);
   }
 });
 
 test("a viewer can call no mutation except on its own account", async () => {
   const caller = createCaller(await testContext(t.db, { role: "viewer" }));
-  for (const { path, type } of procedures) {
-    if (type !== "mutation" || SELF_SERVICE.has(path) || PUBLIC.has(path)) continue;
-    assert.equal(await codeOf(invoke(caller, path, {})), "FORBIDDEN", path);
+  for (const { path, type } of allProcedures) {
+    if (type !== "mutation" || SELF_SERVICE.has(path) || PUBLIC_PROCEDURES.has(path)) continue;
+    assert.equal(await codeOf(invokePath(caller, path, {})), "FORBIDDEN", path);
   }
 });
 
 test("an operator gets subscriber, alias, speed dial and reload mutations, nothing admin-only", async () => {
   const caller = createCaller(await testContext(t.db, { role: "operator" }));
-  for (const { path, type } of procedures) {
-    if (PUBLIC.has(path) || SELF_SERVICE.has(path)) continue;
-    const code = await codeOf(invoke(caller, path, {}));
+  for (const { path, type } of allProcedures) {
+    if (PUBLIC_PROCEDURES.has(path) || SELF_SERVICE.has(path)) continue;
+    const code = await codeOf(invokePath(caller, path, {}));
     const allowed = type === "query" ? !ADMIN_QUERIES.has(path) : OPERATOR_MUTATIONS.has(path);
     if (allowed) assert.notEqual(code, "FORBIDDEN", path);
     else assert.equal(code, "FORBIDDEN", path);
@@ -100,9 +75,9 @@ test("an operator gets subscriber, alias, speed dial and reload mutations, nothi
 
 test("an admin is refused nothing", async () => {
   const caller = createCaller(await testContext(t.db, { role: "admin" }));
-  for (const { path } of procedures) {
-    if (PUBLIC.has(path) || SELF_SERVICE.has(path)) continue;
-    const code = await codeOf(invoke(caller, path, {}));
+  for (const { path } of allProcedures) {
+    if (PUBLIC_PROCEDURES.has(path) || SELF_SERVICE.has(path)) continue;
+    const code = await codeOf(invokePath(caller, path, {}));
     assert.ok(code !== "FORBIDDEN" && code !== "UNAUTHORIZED", `${path}: ${code}`);
   }
 });
