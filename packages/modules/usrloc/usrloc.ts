@@ -46,15 +46,24 @@ export interface UlDecision {
   ops: readonly UlOp[];
 }
 
+/**
+ * The driver's message of a failed query. drizzle wraps it in an error whose message repeats the
+ * statement with every parameter: for a write-back flush that is every dirty contact, logged on each
+ * timer run while the database is down.
+ */
+function driverMessage(e: unknown): string {
+  const err = e as { message?: unknown; cause?: { message?: unknown } } | null;
+  const msg = err?.cause?.message ?? err?.message;
+  return typeof msg === "string" ? msg : String(e);
+}
+
 /** A failed database operation: "get" means the bindings could not be read (db_mode 3). */
 export class UsrlocDbError extends Error {
   constructor(
     readonly op: "get" | "insert" | "update" | "delete",
     cause: unknown,
   ) {
-    super(`usrloc: database ${op} failed: ${cause instanceof Error ? cause.message : String(cause)}`, {
-      cause,
-    });
+    super(`usrloc: database ${op} failed: ${driverMessage(cause)}`, { cause });
     this.name = "UsrlocDbError";
   }
 }

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Config, loadConfig } from "@switchboard/config";
+import { createDb } from "@switchboard/db";
 import { seedDemo } from "@switchboard/db/seed";
 import { createTestDatabase, type TestDatabase } from "@switchboard/db/testing";
 import { sql } from "drizzle-orm";
@@ -44,6 +45,8 @@ export async function startTestSipd(
     script?: RoutingScript;
     /** Module test hooks; the dispatcher pings every second unless given. */
     modules?: ModuleOptions;
+    /** sipd's own connection to the test database (e.g. through a relay that cuts it); tdb stays direct. */
+    dbUrl?: string;
   } = {},
 ): Promise<TestSipd> {
   const tdb = opts.tdb ?? (await createTestDatabase());
@@ -70,11 +73,13 @@ export async function startTestSipd(
     opts.logLevel ?? (process.env.SIPD_TEST_LOG as Config["log"]["level"]) ?? "error",
     true,
   );
+  const own = opts.dbUrl ? createDb(opts.dbUrl) : undefined;
+  const db = own?.db ?? tdb.db;
   const sipd = new Sipd({
     config,
-    db: tdb.db,
+    db,
     log,
-    dbPing: () => tdb.db.execute(sql`SELECT 1`).then(() => true),
+    dbPing: () => db.execute(sql`SELECT 1`).then(() => true),
     script: opts.script,
     modules: opts.modules ?? { dispatcher: { ds_ping_interval: 1 } },
   });
@@ -87,6 +92,7 @@ export async function startTestSipd(
     rpcUrl: sipd.rpc!.url,
     async stop({ drop = true, drainMs = 2000 } = {}) {
       await sipd.stop(drainMs);
+      await own?.close();
       if (drop) await tdb.drop();
     },
   };
