@@ -4,6 +4,7 @@ import { cookies } from "next/headers";
 import { cache } from "react";
 import { loadSession, SESSION_COOKIE, type Session } from "./auth/session";
 import { getDb } from "./db";
+import { mapDbError } from "./errors";
 
 export type ServerSession = { session: Session | null; error: string | null };
 
@@ -13,6 +14,7 @@ export const getServerSession = cache(async (): Promise<ServerSession> => {
   try {
     return { session: await loadSession(getDb(), token), error: null };
   } catch (e) {
-    return { session: null, error: (e as Error).message };
+    // Pages show this: the readable reason, never drizzle's message (the SQL text and its parameters).
+    return { session: null, error: mapDbError(e, undefined)?.message ?? (e as Error).message };
   }
 });
