@@ -4,6 +4,7 @@
  */
 import { router } from "../trpc";
 import { accountingRouter } from "./accounting";
+import { aclRouter } from "./acl";
 import { adminsRouter } from "./admins";
 import { aliasesRouter } from "./aliases";
 import { auditRouter } from "./audit";
@@ -11,10 +12,15 @@ import { authRouter } from "./auth";
 import { billingRouter } from "./billing";
 import { cdrsRouter } from "./cdrs";
 import { dashboardRouter } from "./dashboard";
+import { dialplanRouter } from "./dialplan";
+import { dispatcherRouter } from "./dispatcher";
 import { domainsRouter } from "./domains";
 import { nodesRouter } from "./nodes";
+import { preferencesRouter } from "./preferences";
 import { registrationsRouter } from "./registrations";
 import { reloadRouter } from "./reload";
+import { rpcRouter } from "./rpc";
+import { settingsRouter } from "./settings";
 import { speedDialRouter } from "./speeddial";
 import { statsRouter } from "./stats";
 import { subscribersRouter } from "./subscribers";
@@ -35,6 +41,12 @@ export const appRouter = router({
   stats: statsRouter,
   registrations: registrationsRouter,
   dashboard: dashboardRouter,
+  dispatcher: dispatcherRouter,
+  dialplan: dialplanRouter,
+  acl: aclRouter,
+  preferences: preferencesRouter,
+  settings: settingsRouter,
+  rpc: rpcRouter,
 });
 
 export type AppRouter = typeof appRouter;
