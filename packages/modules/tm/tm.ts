@@ -412,19 +412,21 @@ export class Tm {
 
   /**
    * A response no transaction wants (e.g. a 2xx retransmission after the INVITE transaction
-   * ended): relayed statelessly by its Via when the top Via is ours (§16.11, §18.2.2).
+   * ended): relayed statelessly by its Via when the top Via is ours (§16.11, §18.2.2). Vias are
+   * parsed here for the first time, so a malformed one (from anyone who can send us a datagram)
+   * must drop the response, not reject.
    */
   async forwardStrayResponse(
     res: SipResponse,
     isOwnVia: (host: string, port: number | null) => boolean,
   ): Promise<boolean> {
-    const top = res.via;
-    if (!top || !isOwnVia(top.host, top.port)) return false;
-    const up = res.clone();
-    up.removeFirst("via");
-    const next = up.via;
-    if (!next) return false;
     try {
+      const top = res.via;
+      if (!top || !isOwnVia(top.host, top.port)) return false;
+      const up = res.clone();
+      up.removeFirst("via");
+      const next = up.via;
+      if (!next) return false;
       await this.core.transport.send(up, responseTarget(next));
       return true;
     } catch {
