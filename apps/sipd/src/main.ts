@@ -55,6 +55,8 @@ await runCli(async () => {
     log,
     dbPing: db ? () => db.execute(sql`SELECT 1`).then(() => true) : undefined,
   });
+  // Last line of defence: a bug on one message's path is logged, it does not end the server.
+  process.on("unhandledRejection", (err) => log.error("unhandled rejection", { error: String(err) }));
   await sipd.start();
   let stopping = false;
   const shutdown = async (signal: string) => {
