@@ -134,6 +134,7 @@ try {
       totals.failed += stats.unexpected;
       totals.skipped += stats.skipped;
       if (stats.unexpected) failures.push(`e2e: ${stats.unexpected} failed`);
+      if (stats.flaky) console.log(`e2e: ${stats.flaky} flaky (failed once, passed on the retry)`);
     }
   }
   // The docker images and compose stack, built and run on a private engine (prints SKIP where none can run).
