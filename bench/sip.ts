@@ -107,6 +107,8 @@ interface ScenarioReport {
   machineCpuAtMax: number;
   rssMbAtMax: number;
   pssMbAtMax: number;
+  /** The unrecorded warm-up step (its calls still count for the acc check). */
+  warmUp: StepResult;
   steps: StepResult[];
 }
 
@@ -155,6 +157,7 @@ async function runScenario(server: ServerProcess, name: ScenarioName): Promise<S
     }
   }
   const steps: StepResult[] = [];
+  let warm: StepResult | undefined;
   const run = (rate: number, hold: number) =>
     runStep({
       port: server.port,
@@ -172,7 +175,7 @@ async function runScenario(server: ServerProcess, name: ScenarioName): Promise<S
   try {
     // Warm-up, not recorded: sipd's JIT compiles the request path, caches fill, Kamailio's children
     // open their database connections.
-    const warm = await run(plan.start, Math.min(holdSec, 3));
+    warm = await run(plan.start, Math.min(holdSec, 3));
     log(
       `  ${server.name} ${name} warm-up at ${fmt.int(warm.totalRate)} ${def.unit}: ${warm.ok ? "ok" : warm.reason}`,
     );
@@ -205,6 +208,7 @@ async function runScenario(server: ServerProcess, name: ScenarioName): Promise<S
     machineCpuAtMax: at?.machineCpu ?? 0,
     rssMbAtMax: at?.serverRssMb ?? 0,
     pssMbAtMax: at?.serverPssMb ?? 0,
+    warmUp: warm!,
     steps,
   };
 }
@@ -256,7 +260,8 @@ async function benchServer(
   }
   report.locationRows = await countRows(tdb, "location");
   report.accRows = (await countRows(tdb, "acc")) - accBefore;
-  report.callsCompleted = report.scenarios.call?.steps.reduce((a, s) => a + s.successful, 0) ?? 0;
+  const call = report.scenarios.call;
+  report.callsCompleted = call ? [call.warmUp, ...call.steps].reduce((a, s) => a + s.successful, 0) : 0;
   log(
     `${name}: stopped; location rows ${report.locationRows}, acc rows ${report.accRows} for ${report.callsCompleted} calls`,
   );
