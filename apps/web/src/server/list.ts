@@ -57,6 +57,17 @@ export function prefixMatch(col: MySqlColumn, prefix: string): SQL {
   return sql`${col} LIKE ${startsWith(prefix)}`;
 }
 
+/** The rows of the account that `accountListInput` names, or undefined (no condition) when it names none. */
+export function ofAccount(
+  cols: { username: MySqlColumn; domain: MySqlColumn },
+  input: { username: string; domain: string },
+): SQL | undefined {
+  return and(
+    input.username ? eq(cols.username, input.username) : undefined,
+    input.domain ? eq(cols.domain, input.domain) : undefined,
+  );
+}
+
 type CursorValue = string | number;
 
 /** An opaque position: the sort value and primary key of the last row of a page. */

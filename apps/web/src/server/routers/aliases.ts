@@ -7,11 +7,10 @@
 import type { Db } from "@switchboard/db";
 import { dbaliases } from "@switchboard/db";
 import { and, eq, inArray, ne } from "drizzle-orm";
-import { z } from "zod";
 import { aliasCreate, aliasUpdate } from "../../shared/schemas/aliases";
-import { idsInput, listInput } from "../../shared/schemas/common";
+import { accountListInput, idsInput } from "../../shared/schemas/common";
 import { fieldError } from "../errors";
-import { orderBy, pageOf, prefixMatch } from "../list";
+import { ofAccount, orderBy, pageOf, prefixMatch } from "../list";
 import { operatorProcedure, router, viewerProcedure } from "../trpc";
 
 const sortable = {
@@ -43,13 +42,7 @@ async function assertAliasFree(db: Db, a: { aliasUsername: string; aliasDomain: 
 
 export const aliasesRouter = router({
   list: viewerProcedure
-    .input(
-      listInput.extend({
-        /** Only the aliases of one account (the subscriber's aliases tab). */
-        username: z.string().trim().max(64).default(""),
-        domain: z.string().trim().max(64).default(""),
-      }),
-    )
+    .input(accountListInput)
     .query(({ ctx, input }) =>
       pageOf(input, (limit, offset) =>
         ctx.db
@@ -58,8 +51,7 @@ export const aliasesRouter = router({
           .where(
             and(
               input.search ? prefixMatch(dbaliases.aliasUsername, input.search) : undefined,
-              input.username ? eq(dbaliases.username, input.username) : undefined,
-              input.domain ? eq(dbaliases.domain, input.domain) : undefined,
+              ofAccount(dbaliases, input),
             ),
           )
           .orderBy(...orderBy(sortable, input.sort, input.dir, dbaliases.id))

@@ -1,23 +1,16 @@
 /** `speed_dial` (speeddial module): per-account short numbers, unique per (username, domain, sd_domain, sd_username). */
 import { speedDial } from "@switchboard/db";
 import { and, eq, inArray } from "drizzle-orm";
-import { z } from "zod";
-import { idsInput, listInput } from "../../shared/schemas/common";
+import { accountListInput, idsInput } from "../../shared/schemas/common";
 import { speedDialCreate, speedDialUpdate } from "../../shared/schemas/speeddial";
-import { orderBy, pageOf, prefixMatch } from "../list";
+import { ofAccount, orderBy, pageOf, prefixMatch } from "../list";
 import { operatorProcedure, router, viewerProcedure } from "../trpc";
 
 const sortable = { username: speedDial.username, sdUsername: speedDial.sdUsername, id: speedDial.id };
 
 export const speedDialRouter = router({
   list: viewerProcedure
-    .input(
-      listInput.extend({
-        /** Only the speed dials of one account (the subscriber's tab). */
-        username: z.string().trim().max(64).default(""),
-        domain: z.string().trim().max(64).default(""),
-      }),
-    )
+    .input(accountListInput)
     .query(({ ctx, input }) =>
       pageOf(input, (limit, offset) =>
         ctx.db
@@ -27,8 +20,7 @@ export const speedDialRouter = router({
             and(
               // speed_dial_idx starts with username: a prefix search is a range scan.
               input.search ? prefixMatch(speedDial.username, input.search) : undefined,
-              input.username ? eq(speedDial.username, input.username) : undefined,
-              input.domain ? eq(speedDial.domain, input.domain) : undefined,
+              ofAccount(speedDial, input),
             ),
           )
           .orderBy(...orderBy(sortable, input.sort, input.dir, speedDial.id))

@@ -17,6 +17,12 @@ export const listInput = z.object({
   cursor: z.string().max(512).optional(),
 });
 
+/** A list that the subscriber page's tabs narrow to one account's rows ("" = any account). */
+export const accountListInput = listInput.extend({
+  username: z.string().trim().max(64).default(""),
+  domain: z.string().trim().max(64).default(""),
+});
+
 export interface ListResult<Row> {
   rows: Row[];
   page: number;
