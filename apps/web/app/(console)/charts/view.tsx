@@ -11,9 +11,10 @@ import {
   LineChart,
 } from "@/client/components/charts";
 import { RangePicker, type RangeValue } from "@/client/components/RangePicker";
+import { CallsCard, RegisteredCard, SipLoadCard, TopUsersCard } from "@/client/components/stat-charts";
 import { TimeIndexHint } from "@/client/components/TimeIndexHint";
 import { useTRPC } from "@/client/trpc";
-import { formatBytes, formatDuration } from "@/shared/format";
+import { formatBytes } from "@/shared/format";
 
 const PER: Record<string, string> = { "5m": "5 minutes", "1h": "hour", "1d": "day" };
 
@@ -38,18 +39,7 @@ export function ChartsView() {
       <TimeIndexHint />
       <RangePicker value={range} onChange={setRange} />
       <div className="chart-grid">
-        <ChartCard id="calls" title={`Calls per ${per}`} query={calls} isEmpty={(d) => allEmpty(d.series)}>
-          {(d) => (
-            <BarChart
-              stacked
-              labels={bucketLabels(d.keys, d.bucket)}
-              series={[
-                { label: "answered", data: d.series.answered },
-                { label: "failed", data: d.series.failed },
-              ]}
-            />
-          )}
-        </ChartCard>
+        <CallsCard id="calls" title={`Calls per ${per}`} query={calls} />
         <ChartCard
           id="asr-acd"
           title="ASR and ACD"
@@ -85,41 +75,14 @@ export function ChartsView() {
         >
           {(d) => <DoughnutChart labels={d.map((r) => r.code)} values={d.map((r) => r.count)} />}
         </ChartCard>
-        <ChartCard id="top-callers" title="Top callers" query={topCallers} isEmpty={(d) => d.length === 0}>
-          {(d) => (
-            <BarChart
-              horizontal
-              labels={d.map((r) => `${r.user} (${formatDuration(r.seconds)})`)}
-              series={[{ label: "answered calls", data: d.map((r) => r.calls) }]}
-            />
-          )}
-        </ChartCard>
-        <ChartCard id="top-callees" title="Top callees" query={topCallees} isEmpty={(d) => d.length === 0}>
-          {(d) => (
-            <BarChart
-              horizontal
-              labels={d.map((r) => `${r.user} (${formatDuration(r.seconds)})`)}
-              series={[{ label: "answered calls", data: d.map((r) => r.calls) }]}
-            />
-          )}
-        </ChartCard>
-        <ChartCard
+        <TopUsersCard id="top-callers" title="Top callers" query={topCallers} />
+        <TopUsersCard id="top-callees" title="Top callees" query={topCallees} />
+        <SipLoadCard
           id="sip-load"
           title={`SIP requests per ${per}`}
           query={load}
-          isEmpty={(d) => allEmpty(d.series)}
           emptyText="No statistics samples in this range."
-        >
-          {(d) => (
-            <LineChart
-              labels={bucketLabels(d.keys, d.bucket)}
-              series={[
-                { label: "received", data: d.series.rcv },
-                { label: "forwarded", data: d.series.fwd },
-              ]}
-            />
-          )}
-        </ChartCard>
+        />
         <ChartCard
           id="memory"
           title="Shared memory"
@@ -139,23 +102,12 @@ export function ChartsView() {
             />
           )}
         </ChartCard>
-        <ChartCard
+        <RegisteredCard
           id="registered"
           title="Registered users and contacts"
           query={registered}
-          isEmpty={(d) => allEmpty(d.series)}
           emptyText="No statistics samples in this range."
-        >
-          {(d) => (
-            <LineChart
-              labels={bucketLabels(d.keys, d.bucket)}
-              series={[
-                { label: "users", data: d.series.users },
-                { label: "contacts", data: d.series.contacts },
-              ]}
-            />
-          )}
-        </ChartCard>
+        />
       </div>
     </>
   );

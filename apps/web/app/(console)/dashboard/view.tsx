@@ -3,7 +3,7 @@ import "@/client/components/monitoring.css";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRef } from "react";
-import { allEmpty, BarChart, bucketLabels, ChartCard, LineChart } from "@/client/components/charts";
+import { CallsCard, RegisteredCard, SipLoadCard } from "@/client/components/stat-charts";
 import { useTRPC } from "@/client/trpc";
 import type { RouterOutputs } from "@/client/types";
 import { formatBytes, formatUptime } from "@/shared/format";
@@ -132,52 +132,19 @@ export function DashboardView() {
       </div>
       <h2>Last hour</h2>
       <div className="chart-grid chart-grid-small">
-        <ChartCard id="dash-calls" title="Calls" query={calls} isEmpty={(d) => allEmpty(d.series)}>
-          {(d) => (
-            <BarChart
-              stacked
-              labels={bucketLabels(d.keys, d.bucket)}
-              series={[
-                { label: "answered", data: d.series.answered },
-                { label: "failed", data: d.series.failed },
-              ]}
-            />
-          )}
-        </ChartCard>
-        <ChartCard
+        <CallsCard id="dash-calls" title="Calls" query={calls} />
+        <SipLoadCard
           id="dash-load"
           title="SIP requests"
           query={load}
-          isEmpty={(d) => allEmpty(d.series)}
           emptyText="No statistics samples in the last hour."
-        >
-          {(d) => (
-            <LineChart
-              labels={bucketLabels(d.keys, d.bucket)}
-              series={[
-                { label: "received", data: d.series.rcv },
-                { label: "forwarded", data: d.series.fwd },
-              ]}
-            />
-          )}
-        </ChartCard>
-        <ChartCard
+        />
+        <RegisteredCard
           id="dash-registered"
           title="Registered"
           query={registered}
-          isEmpty={(d) => allEmpty(d.series)}
           emptyText="No statistics samples in the last hour."
-        >
-          {(d) => (
-            <LineChart
-              labels={bucketLabels(d.keys, d.bucket)}
-              series={[
-                { label: "users", data: d.series.users },
-                { label: "contacts", data: d.series.contacts },
-              ]}
-            />
-          )}
-        </ChartCard>
+        />
       </div>
       <p>
         <Link href="/charts">More charts</Link> · <Link href="/registrations">Registrations</Link>
