@@ -3,6 +3,7 @@ import "@/client/components/monitoring.css";
 import { useRef, useState } from "react";
 import { DataTable, type ListParams, useDebounced } from "@/client/components/DataTable";
 import { ExportButton } from "@/client/components/ExportButton";
+import { DateRangeFilter, TextFilter, useFilters } from "@/client/components/filters";
 import { TimeIndexHint } from "@/client/components/TimeIndexHint";
 import { useTRPC } from "@/client/trpc";
 import type { RouterOutputs } from "@/client/types";
@@ -24,7 +25,6 @@ const emptyFilters = () => ({
   code: "",
   method: "",
 });
-type Filters = ReturnType<typeof emptyFilters>;
 
 /** A reply code as a coloured badge: 2xx ok, 3xx/4xx warning, 5xx/6xx bad. */
 export function CodeBadge({ code, reason }: { code: string; reason?: string }) {
@@ -70,11 +70,9 @@ const columns = [
 export function AccountingView() {
   const trpc = useTRPC();
   const [table, setTable] = useState<AccTable>("acc");
-  const [filters, setFilters] = useState<Filters>(emptyFilters);
+  const { filters, field, reset } = useFilters(emptyFilters);
   const applied = useDebounced(filters, 300);
   const params = useRef<ListParams | null>(null);
-  const set = (k: keyof Filters) => (e: React.ChangeEvent<HTMLInputElement>) =>
-    setFilters((f) => ({ ...f, [k]: e.target.value }));
 
   return (
     <>
@@ -111,39 +109,12 @@ export function AccountingView() {
         resetKey={`${table}:${JSON.stringify(applied)}`}
         filters={
           <>
-            <input aria-label="From" type="datetime-local" value={filters.from} onChange={set("from")} />
-            <input aria-label="To" type="datetime-local" value={filters.to} onChange={set("to")} />
-            <input
-              aria-label="Caller"
-              placeholder="Caller"
-              value={filters.caller}
-              onChange={set("caller")}
-              size={10}
-            />
-            <input
-              aria-label="Callee"
-              placeholder="Callee"
-              value={filters.callee}
-              onChange={set("callee")}
-              size={10}
-            />
-            <input
-              aria-label="SIP code"
-              placeholder="Code (486, 4xx)"
-              value={filters.code}
-              onChange={set("code")}
-              size={9}
-            />
-            {table === "acc" && (
-              <input
-                aria-label="Method"
-                placeholder="Method"
-                value={filters.method}
-                onChange={set("method")}
-                size={8}
-              />
-            )}
-            <button type="button" className="btn btn-small" onClick={() => setFilters(emptyFilters())}>
+            <DateRangeFilter from={field("from")} to={field("to")} />
+            <TextFilter label="Caller" size={10} {...field("caller")} />
+            <TextFilter label="Callee" size={10} {...field("callee")} />
+            <TextFilter label="SIP code" placeholder="Code (486, 4xx)" size={9} {...field("code")} />
+            {table === "acc" && <TextFilter label="Method" size={8} {...field("method")} />}
+            <button type="button" className="btn btn-small" onClick={reset}>
               Reset
             </button>
           </>

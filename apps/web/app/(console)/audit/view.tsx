@@ -1,6 +1,6 @@
 "use client";
-import { useState } from "react";
 import { DataTable } from "@/client/components/DataTable";
+import { DateRangeFilter, TextFilter, useFilters } from "@/client/components/filters";
 import { useTRPC } from "@/client/trpc";
 import type { RouterOutputs } from "@/client/types";
 
@@ -10,9 +10,7 @@ const EMPTY = { username: "", action: "", node: "", ok: "any" as "any" | "ok" | 
 
 export function AuditView() {
   const trpc = useTRPC();
-  const [filters, setFilters] = useState(EMPTY);
-  const set = (k: keyof typeof EMPTY) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) =>
-    setFilters((f) => ({ ...f, [k]: e.target.value }));
+  const { filters, field, reset } = useFilters(() => EMPTY);
 
   return (
     <DataTable<Row>
@@ -40,30 +38,17 @@ export function AuditView() {
       resetKey={JSON.stringify(filters)}
       filters={
         <>
-          <input
-            aria-label="Admin"
-            placeholder="Admin"
-            value={filters.username}
-            onChange={set("username")}
-            size={12}
-          />
-          <input
-            aria-label="Action"
-            placeholder="Action prefix"
-            value={filters.action}
-            onChange={set("action")}
-            size={14}
-          />
-          <input aria-label="Node" placeholder="Node" value={filters.node} onChange={set("node")} size={10} />
-          <select aria-label="Result" value={filters.ok} onChange={set("ok")}>
+          <TextFilter label="Admin" size={12} {...field("username")} />
+          <TextFilter label="Action" placeholder="Action prefix" size={14} {...field("action")} />
+          <TextFilter label="Node" size={10} {...field("node")} />
+          <select aria-label="Result" {...field("ok")}>
             <option value="any">any result</option>
             <option value="ok">ok</option>
             <option value="failed">failed</option>
           </select>
-          <input aria-label="From" type="datetime-local" value={filters.from} onChange={set("from")} />
-          <input aria-label="To" type="datetime-local" value={filters.to} onChange={set("to")} />
+          <DateRangeFilter from={field("from")} to={field("to")} />
           {JSON.stringify(filters) !== JSON.stringify(EMPTY) && (
-            <button type="button" className="btn btn-small" onClick={() => setFilters(EMPTY)}>
+            <button type="button" className="btn btn-small" onClick={reset}>
               Clear filters
             </button>
           )}

@@ -1,8 +1,9 @@
 "use client";
 import "@/client/components/monitoring.css";
-import { useRef, useState } from "react";
+import { useRef } from "react";
 import { DataTable, type ListParams, useDebounced } from "@/client/components/DataTable";
 import { ExportButton } from "@/client/components/ExportButton";
+import { DateRangeFilter, TextFilter, useFilters } from "@/client/components/filters";
 import { useTRPC } from "@/client/trpc";
 import type { RouterOutputs } from "@/client/types";
 import { formatDuration, hoursAgoInput } from "@/shared/format";
@@ -19,7 +20,6 @@ const emptyFilters = () => ({
   minDuration: "",
   rated: "any" as CdrFilter["rated"],
 });
-type Filters = ReturnType<typeof emptyFilters>;
 
 const RATED = {
   1: ["rated", "badge-ok"],
@@ -66,12 +66,10 @@ const columns = [
 
 export function CdrsView() {
   const trpc = useTRPC();
-  const [filters, setFilters] = useState<Filters>(emptyFilters);
+  const { filters, field, reset } = useFilters(emptyFilters);
   const debounced = useDebounced(filters, 300);
   const applied = { ...debounced, minDuration: Number(debounced.minDuration) || 0 };
   const params = useRef<ListParams | null>(null);
-  const set = (k: keyof Filters) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) =>
-    setFilters((f) => ({ ...f, [k]: e.target.value }));
 
   return (
     <>
@@ -90,38 +88,24 @@ export function CdrsView() {
         resetKey={JSON.stringify(applied)}
         filters={
           <>
-            <input aria-label="From" type="datetime-local" value={filters.from} onChange={set("from")} />
-            <input aria-label="To" type="datetime-local" value={filters.to} onChange={set("to")} />
-            <input
-              aria-label="Caller"
-              placeholder="Caller"
-              value={filters.caller}
-              onChange={set("caller")}
-              size={10}
-            />
-            <input
-              aria-label="Callee"
-              placeholder="Callee"
-              value={filters.callee}
-              onChange={set("callee")}
-              size={10}
-            />
+            <DateRangeFilter from={field("from")} to={field("to")} />
+            <TextFilter label="Caller" size={10} {...field("caller")} />
+            <TextFilter label="Callee" size={10} {...field("callee")} />
             <input
               aria-label="Minimum duration (s)"
               placeholder="Min s"
               type="number"
               min={0}
-              value={filters.minDuration}
-              onChange={set("minDuration")}
+              {...field("minDuration")}
               style={{ width: "5.5em" }}
             />
-            <select aria-label="Rating" value={filters.rated} onChange={set("rated")}>
+            <select aria-label="Rating" {...field("rated")}>
               <option value="any">any rating</option>
               <option value="rated">rated</option>
               <option value="unrated">unrated</option>
               <option value="unmatched">no rate</option>
             </select>
-            <button type="button" className="btn btn-small" onClick={() => setFilters(emptyFilters())}>
+            <button type="button" className="btn btn-small" onClick={reset}>
               Reset
             </button>
           </>
