@@ -16,10 +16,9 @@ import type { RpcRegistry } from "@switchboard/rpc";
 import { asc } from "drizzle-orm";
 import {
   type Checksummed,
-  ReloadableTable,
-  type ReloadReport,
-  refreshWhenChanged,
-  tableChecksum,
+  ChecksummedModule,
+  checksummedTable,
+  type ReloadableTable,
 } from "../shared/index.ts";
 import { registerTableReload } from "../shared/rpc.ts";
 
@@ -76,17 +75,18 @@ const target = (user: string, domain: string): AliasTarget => ({
   uri: `sip:${user}@${domain}`,
 });
 
-export class AliasDb {
+export class AliasDb extends ChecksummedModule<AliasData> {
   readonly params: AliasDbParams;
   readonly table: ReloadableTable<AliasData>;
 
   constructor(opts: { db: Db; params?: Partial<AliasDbParams>; onError?: (e: unknown) => void }) {
+    super();
     this.params = { ...ALIAS_DB_DEFAULTS, ...opts.params };
     const db = opts.db;
-    this.table = new ReloadableTable<AliasData>(
-      "dbaliases",
-      async () => {
-        const checksum = await tableChecksum(db, "dbaliases");
+    this.table = checksummedTable<AliasData>(
+      db,
+      ["dbaliases"],
+      async (checksum) => {
         const t = schema.dbaliases;
         const rows = await db.select().from(t).orderBy(asc(t.id));
         const data: AliasData = {
@@ -107,20 +107,8 @@ export class AliasDb {
         return { data, size: rows.length };
       },
       EMPTY,
+      { seconds: this.params.cache_refresh, onError: opts.onError },
     );
-    refreshWhenChanged(this.table, db, ["dbaliases"], this.params.cache_refresh, opts.onError);
-  }
-
-  load(): Promise<ReloadReport> {
-    return this.table.reload();
-  }
-
-  reload(): Promise<ReloadReport> {
-    return this.table.reload();
-  }
-
-  stop(): void {
-    this.table.stopRefresh();
   }
 
   #domain(domain: string): string {

@@ -16,12 +16,11 @@ import type { RpcRegistry } from "@switchboard/rpc";
 import { asc } from "drizzle-orm";
 import {
   type Checksummed,
+  ChecksummedModule,
+  checksummedTable,
   compileRegex,
   type LoadIssue,
-  ReloadableTable,
-  type ReloadReport,
-  refreshWhenChanged,
-  tableChecksum,
+  type ReloadableTable,
 } from "../shared/index.ts";
 import { registerTableReload } from "../shared/rpc.ts";
 
@@ -45,16 +44,17 @@ interface GroupData extends Checksummed {
 
 const EMPTY: GroupData = { checksum: "", members: new Map(), regex: [] };
 
-export class Group {
+export class Group extends ChecksummedModule<GroupData> {
   readonly params: GroupParams;
   readonly table: ReloadableTable<GroupData>;
   constructor(opts: { db: Db; params?: Partial<GroupParams>; onError?: (e: unknown) => void }) {
+    super();
     this.params = { ...GROUP_DEFAULTS, ...opts.params };
     const db = opts.db;
-    this.table = new ReloadableTable<GroupData>(
-      "grp",
-      async () => {
-        const checksum = await tableChecksum(db, "grp", "re_grp");
+    this.table = checksummedTable<GroupData>(
+      db,
+      ["grp", "re_grp"],
+      async (checksum) => {
         const g = schema.grp;
         const r = schema.reGrp;
         const rows = await db.select({ u: g.username, d: g.domain, grp: g.grp }).from(g);
@@ -85,25 +85,12 @@ export class Group {
         return { data: { checksum, members, regex }, size: rows.length + regex.length, issues };
       },
       EMPTY,
+      { seconds: this.params.cache_refresh, onError: opts.onError },
     );
-    refreshWhenChanged(this.table, db, ["grp", "re_grp"], this.params.cache_refresh, opts.onError);
   }
 
   #key(user: string, domain: string): string {
     return (this.params.use_domain ? `${user}@${domain}` : user).toLowerCase();
-  }
-
-  load(): Promise<ReloadReport> {
-    return this.table.reload();
-  }
-
-  reload(): Promise<ReloadReport> {
-    return this.table.reload();
-  }
-
-  /** Stops polling for table changes. */
-  stop(): void {
-    this.table.stopRefresh();
   }
 
   /** is_user_in(uri, group): the user (of the From, To, R-URI or credentials) is in the group. */

@@ -5,10 +5,10 @@
  */
 import type { Db } from "@switchboard/db";
 import { sql } from "drizzle-orm";
-import type { ReloadableTable } from "./reloadable.ts";
+import { type Loaded, ReloadableTable, type ReloadReport } from "./reloadable.ts";
 
 /** One string that changes whenever a row of any of the tables changes. */
-export async function tableChecksum(db: Db, ...tables: string[]): Promise<string> {
+async function tableChecksum(db: Db, ...tables: string[]): Promise<string> {
   const [rows] = (await db.execute(
     sql.raw(`CHECKSUM TABLE ${tables.map((t) => `\`${t}\``).join(", ")}`),
   )) as unknown as [Array<{ Table: string; Checksum: number | string | null }>];
@@ -21,18 +21,45 @@ export interface Checksummed {
 }
 
 /**
- * Reloads `table` every `seconds` when the tables' checksum differs from the one its data was
- * loaded with (a failed reload is retried on the next tick). 0 turns polling off.
+ * A table (or tables, e.g. grp + re_grp) served from memory and reloaded when their checksum, polled
+ * every `refresh.seconds`, changes. The checksum is read before the rows and handed to `build` to
+ * stamp the data with: an edit made while the rows are read then shows up as a change on the next
+ * poll. The table is named after the first of `tables`.
  */
-export function refreshWhenChanged<T extends Checksummed>(
-  table: ReloadableTable<T>,
+export function checksummedTable<T extends Checksummed>(
   db: Db,
   tables: string[],
-  seconds: number,
-  onError?: (e: unknown) => void,
-): void {
-  table.startRefresh(seconds * 1000, {
+  build: (checksum: string) => Promise<Loaded<T>>,
+  empty: T,
+  refresh: { seconds: number; onError?: (e: unknown) => void },
+): ReloadableTable<T> {
+  const table = new ReloadableTable<T>(
+    tables[0],
+    async () => build(await tableChecksum(db, ...tables)),
+    empty,
+  );
+  // A failed reload leaves the old checksum in place, so the next tick retries. 0 turns polling off.
+  table.startRefresh(refresh.seconds * 1000, {
     changed: async () => (await tableChecksum(db, ...tables)) !== table.data.checksum,
-    onError,
+    onError: refresh.onError,
   });
+  return table;
+}
+
+/** What alias_db, group and speeddial share: load at start, reload by RPC, stop polling at shutdown. */
+export abstract class ChecksummedModule<T extends Checksummed> {
+  abstract readonly table: ReloadableTable<T>;
+
+  load(): Promise<ReloadReport> {
+    return this.table.reload();
+  }
+
+  reload(): Promise<ReloadReport> {
+    return this.table.reload();
+  }
+
+  /** Stops polling for table changes. */
+  stop(): void {
+    this.table.stopRefresh();
+  }
 }

@@ -15,10 +15,9 @@ import type { RpcRegistry } from "@switchboard/rpc";
 import { asc } from "drizzle-orm";
 import {
   type Checksummed,
-  ReloadableTable,
-  type ReloadReport,
-  refreshWhenChanged,
-  tableChecksum,
+  ChecksummedModule,
+  checksummedTable,
+  type ReloadableTable,
 } from "../shared/index.ts";
 import { registerTableReload } from "../shared/rpc.ts";
 
@@ -53,17 +52,18 @@ interface SdData extends Checksummed {
 
 const EMPTY: SdData = { checksum: "", byOwnerCode: new Map() };
 
-export class SpeedDial {
+export class SpeedDial extends ChecksummedModule<SdData> {
   readonly params: SpeedDialParams;
   readonly table: ReloadableTable<SdData>;
 
   constructor(opts: { db: Db; params?: Partial<SpeedDialParams>; onError?: (e: unknown) => void }) {
+    super();
     this.params = { ...SPEEDDIAL_DEFAULTS, ...opts.params };
     const db = opts.db;
-    this.table = new ReloadableTable<SdData>(
-      "speed_dial",
-      async () => {
-        const checksum = await tableChecksum(db, "speed_dial");
+    this.table = checksummedTable<SdData>(
+      db,
+      ["speed_dial"],
+      async (checksum) => {
         const t = schema.speedDial;
         const rows = await db.select().from(t).orderBy(asc(t.id));
         const byOwnerCode = new Map<string, SdRow[]>();
@@ -82,20 +82,8 @@ export class SpeedDial {
         return { data: { checksum, byOwnerCode }, size: rows.length };
       },
       EMPTY,
+      { seconds: this.params.cache_refresh, onError: opts.onError },
     );
-    refreshWhenChanged(this.table, db, ["speed_dial"], this.params.cache_refresh, opts.onError);
-  }
-
-  load(): Promise<ReloadReport> {
-    return this.table.reload();
-  }
-
-  reload(): Promise<ReloadReport> {
-    return this.table.reload();
-  }
-
-  stop(): void {
-    this.table.stopRefresh();
   }
 
   #domain(domain: string): string {
