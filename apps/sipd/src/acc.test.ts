@@ -4,33 +4,24 @@
  * and BYE, FLT_ACCFAILED on BYE, FLT_ACCMISSED on INVITE), and a 200-character Call-ID works end to end.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import { CallRunner, type Row } from "./testing/calls.ts";
-import { freeUdpTcpPort, startTestSipd, type TestSipd } from "./testing/harness.ts";
+import { describe, it } from "node:test";
+import { type CallRunner, type Row, sipdWithCalls } from "./testing/calls.ts";
+import { freeUdpTcpPort } from "./testing/harness.ts";
 
 const PSTN_NUMBER = "+442071234567";
 
 describe("acc, missed_calls and CDRs from sipp calls", () => {
-  let t: TestSipd;
-  let r: CallRunner;
-  before(async () => {
-    t = await startTestSipd({ features: { withPstn: true } });
-    r = new CallRunner(t);
-  });
-  after(async () => {
-    await t.stop();
-    r.cleanup();
-  });
+  const s = sipdWithCalls({ features: { withPstn: true } });
 
   const byCallId = (table: "acc" | "missed_calls", prefix: string, min = 0) =>
-    waitRows(r, table, "callid LIKE ? ORDER BY id", [`${prefix}%`], min);
+    waitRows(s.r, table, "callid LIKE ? ORDER BY id", [`${prefix}%`], min);
 
   it("20 calls (8 answered through the PSTN gateway, 6 busy, 6 cancelled) give the right acc, missed_calls and rated cdrs rows", async () => {
     const gwPort = await freeUdpTcpPort();
-    await r.rpc().callRaw("cfg.set", ["pstn", "gw_ip", "127.0.0.1"]);
-    await r.rpc().callRaw("cfg.set", ["pstn", "gw_port", String(gwPort)]);
+    await s.r.rpc().callRaw("cfg.set", ["pstn", "gw_ip", "127.0.0.1"]);
+    await s.r.rpc().callRaw("cfg.set", ["pstn", "gw_port", String(gwPort)]);
 
-    const answered = await r.call({
+    const answered = await s.r.call({
       caller: "alice",
       callee: PSTN_NUMBER,
       uasPort: gwPort,
@@ -41,7 +32,7 @@ describe("acc, missed_calls and CDRs from sipp calls", () => {
       durationMs: 1100,
     });
     assert.equal(answered.uac.successful, 8, answered.uac.output);
-    const busy = await r.call({
+    const busy = await s.r.call({
       caller: "bob",
       callee: "carol",
       calls: 6,
@@ -50,7 +41,7 @@ describe("acc, missed_calls and CDRs from sipp calls", () => {
       uas: { final: 486 },
     });
     assert.equal(busy.uac.successful, 6, busy.uac.output);
-    const cancelled = await r.call({
+    const cancelled = await s.r.call({
       caller: "carol",
       callee: "dave",
       calls: 6,
@@ -89,7 +80,7 @@ describe("acc, missed_calls and CDRs from sipp calls", () => {
     assert.deepEqual(await byCallId("acc", "acc-cancel-"), []);
 
     // CDRs are generated after the BYE rows are written; rated with the longest prefix (+4420: 3 per minute).
-    const cdrs = await waitRows(r, "cdrs", "sip_call_id LIKE ? ORDER BY cdr_id", ["acc-ok-%"], 8);
+    const cdrs = await waitRows(s.r, "cdrs", "sip_call_id LIKE ? ORDER BY cdr_id", ["acc-ok-%"], 8);
     assert.equal(cdrs.length, 8);
     for (const c of cdrs) {
       assert.equal(c.src_username, "alice");
@@ -98,7 +89,7 @@ describe("acc, missed_calls and CDRs from sipp calls", () => {
       assert.equal(Number(c.rated), 1);
       assert.equal(Number(c.cost), 3 * Math.ceil(Number(c.duration) / 60));
     }
-    const failedCdrs = await r.rows(
+    const failedCdrs = await s.r.rows(
       "cdrs",
       "sip_call_id LIKE ? OR sip_call_id LIKE ?",
       ["acc-busy-%", "acc-cancel-%"],
@@ -110,7 +101,7 @@ describe("acc, missed_calls and CDRs from sipp calls", () => {
   it("a call with a 200-character Call-ID is accounted and gets its CDR", async () => {
     const callId = `${"c".repeat(193)}@long.t`;
     assert.equal(callId.length, 200);
-    const res = await r.call({
+    const res = await s.r.call({
       caller: "erin",
       callee: "frank",
       callId,
@@ -119,12 +110,12 @@ describe("acc, missed_calls and CDRs from sipp calls", () => {
     });
     assert.equal(res.uac.successful, 1, res.uac.output);
     assert.equal(res.uas?.successful, 1, res.uas?.output);
-    const acc = await waitRows(r, "acc", "callid = ? ORDER BY id", [callId], 2);
+    const acc = await waitRows(s.r, "acc", "callid = ? ORDER BY id", [callId], 2);
     assert.deepEqual(
       acc.map((x) => x.method),
       ["INVITE", "BYE"],
     );
-    const cdrs = await waitRows(r, "cdrs", "sip_call_id = ?", [callId], 1);
+    const cdrs = await waitRows(s.r, "cdrs", "sip_call_id = ?", [callId], 1);
     assert.equal(cdrs.length, 1);
     assert.equal(cdrs[0].src_username, "erin");
   });

@@ -4,12 +4,12 @@
  * route with pstn.gw_ip set at runtime over cfg.set.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { address, speedDial } from "@switchboard/db";
 import { eq } from "drizzle-orm";
 import type { RoutingScript } from "./script/ksr.ts";
-import { CallRunner } from "./testing/calls.ts";
-import { authRow, DOMAIN, freeUdpTcpPort, startTestSipd, type TestSipd } from "./testing/harness.ts";
+import { sipdWithCalls } from "./testing/calls.ts";
+import { authRow, DOMAIN, freeUdpTcpPort } from "./testing/harness.ts";
 import { mustMatch } from "./testing/scenarios.ts";
 
 const reEscape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -33,16 +33,7 @@ const dialplanScript: RoutingScript = {
 };
 
 describe("dialplan: dialplan.translate over RPC agrees with dp_translate in routing", () => {
-  let t: TestSipd;
-  let r: CallRunner;
-  before(async () => {
-    t = await startTestSipd({}, { script: dialplanScript });
-    r = new CallRunner(t);
-  });
-  after(async () => {
-    await t.stop();
-    r.cleanup();
-  });
+  const s = sipdWithCalls({}, { script: dialplanScript });
 
   // The seeded dialplan 1: 00 -> + (regex with a back-reference), national 0... -> +44...,
   // 112 (equal) -> emergency, 10xx (fnmatch, no replacement: empty Output, the R-URI is kept).
@@ -55,24 +46,24 @@ describe("dialplan: dialplan.translate over RPC agrees with dp_translate in rout
   ];
   for (const [input, output, routed, attrs] of table) {
     it(`${input} -> ${output === null ? "no translation" : routed}`, async () => {
-      const rpc = await r
+      const rpc = await s.r
         .rpc()
         .callRaw("dialplan.translate", [1, input])
         .catch((e: Error) => e);
       if (output === null) assert.match(String(rpc), /No translation/);
       else assert.deepEqual(rpc, { Output: output, Attributes: attrs });
-      const res = await r.call({
+      const res = await s.r.call({
         caller: "alice",
         callee: input,
         uac: {
           method: "OPTIONS",
           auth: false,
-          ruri: `sip:${input}@127.0.0.1:${t.port}`,
+          ruri: `sip:${input}@127.0.0.1:${s.t.port}`,
           expect: output === null ? 404 : 200,
           finalChecks:
             output === null
               ? ""
-              : mustMatch(`X-Dp-Ruri: sip:${reEscape(routed)}@127\\.0\\.0\\.1:${t.port}[[:cntrl:]]`) +
+              : mustMatch(`X-Dp-Ruri: sip:${reEscape(routed)}@127\\.0\\.0\\.1:${s.t.port}[[:cntrl:]]`) +
                 mustMatch(`X-Dp-Attrs: ${attrs}[[:cntrl:]]`),
         },
       });
@@ -82,19 +73,10 @@ describe("dialplan: dialplan.translate over RPC agrees with dp_translate in rout
 });
 
 describe("alias_db, speeddial and group ACLs with the default script (WITH_PSTN)", () => {
-  let t: TestSipd;
-  let r: CallRunner;
-  before(async () => {
-    t = await startTestSipd({ features: { withPstn: true } });
-    r = new CallRunner(t);
-  });
-  after(async () => {
-    await t.stop();
-    r.cleanup();
-  });
+  const s = sipdWithCalls({ features: { withPstn: true } });
 
   it("a call to an alias (201 = alice) reaches alice's registered UA", async () => {
-    const res = await r.call({
+    const res = await s.r.call({
       caller: "bob",
       callee: "201",
       registerAs: "alice",
@@ -104,12 +86,12 @@ describe("alias_db, speeddial and group ACLs with the default script (WITH_PSTN)
     });
     assert.equal(res.uac.successful, 1, res.uac.output);
     assert.equal(res.uas?.successful, 1, res.uas?.output);
-    const acc = await r.rows("acc", "callid = ? AND method = 'INVITE'", ["alias-call@test"]);
+    const acc = await s.r.rows("acc", "callid = ? AND method = 'INVITE'", ["alias-call@test"]);
     assert.equal(acc[0]?.dst_ouser, "201", "dst_ouser keeps what was dialled");
   });
 
   it("a 2-digit speed dial code (alice's 42 = carol) reaches carol's registered UA", async () => {
-    await t.tdb.db.insert(speedDial).values({
+    await s.t.tdb.db.insert(speedDial).values({
       username: "alice",
       domain: DOMAIN,
       sdUsername: "42",
@@ -117,8 +99,8 @@ describe("alias_db, speeddial and group ACLs with the default script (WITH_PSTN)
       newUri: `sip:carol@${DOMAIN}`,
       description: "test key",
     });
-    await r.rpc().callRaw("speeddial.reload");
-    const res = await r.call({
+    await s.r.rpc().callRaw("speeddial.reload");
+    const res = await s.r.call({
       caller: "alice",
       callee: "42",
       registerAs: "carol",
@@ -131,15 +113,15 @@ describe("alias_db, speeddial and group ACLs with the default script (WITH_PSTN)
 
   it("PSTN numbers: a user not in group ld gets 403, a user in ld reaches the gateway set by cfg.set", async () => {
     const gwPort = await freeUdpTcpPort();
-    await r.rpc().callRaw("cfg.set", ["pstn", "gw_ip", "127.0.0.1"]);
-    await r.rpc().callRaw("cfg.set", ["pstn", "gw_port", String(gwPort)]);
-    const denied = await r.call({
+    await s.r.rpc().callRaw("cfg.set", ["pstn", "gw_ip", "127.0.0.1"]);
+    await s.r.rpc().callRaw("cfg.set", ["pstn", "gw_port", String(gwPort)]);
+    const denied = await s.r.call({
       caller: "1001",
       callee: "+442071234567",
       uac: { expect: 403, finalChecks: mustMatch("SIP/2\\.0 403 Not Allowed") },
     });
     assert.equal(denied.uac.successful, 1, denied.uac.output);
-    const allowed = await r.call({
+    const allowed = await s.r.call({
       caller: "alice",
       callee: "+442071234567",
       uasPort: gwPort,
@@ -152,28 +134,19 @@ describe("alias_db, speeddial and group ACLs with the default script (WITH_PSTN)
 });
 
 describe("permissions: WITH_IPAUTH", () => {
-  let t: TestSipd;
-  let r: CallRunner;
-  before(async () => {
-    t = await startTestSipd({ features: { withIpAuth: true } });
-    r = new CallRunner(t);
-  });
-  after(async () => {
-    await t.stop();
-    r.cleanup();
-  });
+  const s = sipdWithCalls({ features: { withIpAuth: true } });
 
   it("an INVITE from an allowed address (127.0.0.1 in group 1) skips digest auth; removed and reloaded, it gets 407", async () => {
     // No credentials: straight to the location lookup (nobody registered as dave: 404).
-    const trusted = await r.call({
+    const trusted = await s.r.call({
       caller: "alice",
       callee: "dave",
       uac: { auth: false, expect: 404 },
     });
     assert.equal(trusted.uac.successful, 1, trusted.uac.output);
-    await t.tdb.db.delete(address).where(eq(address.ipAddr, "127.0.0.1"));
-    await r.rpc().callRaw("permissions.addressReload");
-    const challenged = await r.call({
+    await s.t.tdb.db.delete(address).where(eq(address.ipAddr, "127.0.0.1"));
+    await s.r.rpc().callRaw("permissions.addressReload");
+    const challenged = await s.r.call({
       caller: "alice",
       callee: "dave",
       inject: [authRow("alice", undefined, ["dave"])],

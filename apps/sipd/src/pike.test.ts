@@ -5,39 +5,32 @@
  * exempt (kamailio.cfg: src_ip != myself), so the sipp peers bind 127.0.0.2 and 127.0.0.3.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import { CallRunner } from "./testing/calls.ts";
-import { authRow, runSipp, startTestSipd, type TestSipd } from "./testing/harness.ts";
+import { before, describe, it } from "node:test";
+import { sipdWithCalls } from "./testing/calls.ts";
+import { authRow, runSipp } from "./testing/harness.ts";
 import { mustMatch, uacScenario } from "./testing/scenarios.ts";
 
 describe("pike + htable ipban anti-flood", () => {
-  let t: TestSipd;
-  let r: CallRunner;
+  const s = sipdWithCalls({}, { seed: false });
   let options: string;
-  before(async () => {
-    t = await startTestSipd({}, { seed: false });
-    r = new CallRunner(t);
-    options = r.scenario(
+  before(() => {
+    options = s.r.scenario(
       "options.xml",
       uacScenario({
         method: "OPTIONS",
         auth: false,
-        ruri: `sip:127.0.0.1:${t.port}`,
+        ruri: `sip:127.0.0.1:${s.t.port}`,
         expect: 200,
         finalChecks: mustMatch("SIP/2\\.0 200 Keepalive"),
       }),
     );
-  });
-  after(async () => {
-    await t.stop();
-    r.cleanup();
   });
 
   /** OPTIONS keepalives from `ip`; unanswered ones fail after 1 s (no retransmissions). */
   const keepalives = (ip: string, calls: number, rate: number) =>
     runSipp({
       scenario: options,
-      port: t.port,
+      port: s.t.port,
       localIp: ip,
       inject: [authRow("probe")],
       calls,
@@ -48,8 +41,8 @@ describe("pike + htable ipban anti-flood", () => {
 
   it("a flood from one address is banned (ipban holds the IP) and logged while another address keeps getting answers", async () => {
     const logged: { event: string; ip?: unknown }[] = [];
-    const log = t.sipd.log.log.bind(t.sipd.log);
-    t.sipd.log.log = (level, event, fields = {}) => {
+    const log = s.t.sipd.log.log.bind(s.t.sipd.log);
+    s.t.sipd.log.log = (level, event, fields = {}) => {
       logged.push({ event, ip: fields.ip });
       log(level, event, fields);
     };
@@ -71,9 +64,11 @@ describe("pike + htable ipban anti-flood", () => {
       [{ event: "pike blocking", ip: "127.0.0.2" }],
       "the ban is logged once, when it starts",
     );
-    const ban = (await r.rpc().callRaw("htable.get", ["ipban", "127.0.0.2"])) as { item: { value: unknown } };
+    const ban = (await s.r.rpc().callRaw("htable.get", ["ipban", "127.0.0.2"])) as {
+      item: { value: unknown };
+    };
     assert.equal(Number(ban.item.value), 1);
-    await assert.rejects(r.rpc().callRaw("htable.get", ["ipban", "127.0.0.3"]), /doesn't exist/);
+    await assert.rejects(s.r.rpc().callRaw("htable.get", ["ipban", "127.0.0.3"]), /doesn't exist/);
 
     // Still banned after the flood; the other address is still served.
     const again = await keepalives("127.0.0.2", 2, 10);

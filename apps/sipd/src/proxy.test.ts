@@ -4,29 +4,18 @@
  * CANCEL, busy, fr_inv_timer and retransmission absorption.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import { CallRunner } from "./testing/calls.ts";
-import { startTestSipd, type TestSipd } from "./testing/harness.ts";
+import { describe, it } from "node:test";
+import { type CallRunner, sipdWithCalls } from "./testing/calls.ts";
 import { mustMatch } from "./testing/scenarios.ts";
 
 describe("sipd stateful proxy with sipp callers and callees", () => {
-  let t: TestSipd;
-  let r: CallRunner;
-
-  before(async () => {
-    t = await startTestSipd({ tm: { frInvTimer: 2000 } });
-    r = new CallRunner(t);
-  });
-  after(async () => {
-    await t.stop();
-    r.cleanup();
-  });
+  const s = sipdWithCalls({ tm: { frInvTimer: 2000 } });
 
   const call = (o: Parameters<CallRunner["call"]>[0]) =>
-    r.call({ ...o, args: o.uac.retransmit ? ["-nr"] : [] });
+    s.r.call({ ...o, args: o.uac.retransmit ? ["-nr"] : [] });
   const rows = (table: "acc" | "missed_calls", callid: string) =>
-    r.rows(table, "callid = ? ORDER BY id", [callid]);
-  const stat = (name: string) => r.stat(name);
+    s.r.rows(table, "callid = ? ORDER BY id", [callid]);
+  const stat = (name: string) => s.r.stat(name);
 
   it("a full call INVITE/100/180/200/ACK/BYE between two registered UAs keeps sipd in the path (Record-Route honoured on the BYE)", async () => {
     const callId = "proxy-full-call@test";
@@ -41,7 +30,7 @@ describe("sipd stateful proxy with sipp callers and callees", () => {
       },
       uas: {
         final: 200,
-        byeChecks: mustMatch(`^[[:space:]]*SIP/2\\.0/UDP 127\\.0\\.0\\.1:${t.port};`, { header: "Via:" }),
+        byeChecks: mustMatch(`^[[:space:]]*SIP/2\\.0/UDP 127\\.0\\.0\\.1:${s.t.port};`, { header: "Via:" }),
       },
     });
     assert.equal(res.uac.successful, 1, res.uac.output);
@@ -107,7 +96,7 @@ describe("sipd stateful proxy with sipp callers and callees", () => {
       uac: {
         method: "OPTIONS",
         auth: false,
-        ruri: `sip:127.0.0.1:${t.port}`,
+        ruri: `sip:127.0.0.1:${s.t.port}`,
         expect: 200,
         finalChecks: mustMatch("SIP/2\\.0 200 Keepalive"),
       },

@@ -4,6 +4,7 @@
  * (acc tables, statistics) for the assertions.
  */
 import assert from "node:assert/strict";
+import { after, before } from "node:test";
 import { createRpcClient } from "@switchboard/rpc";
 import {
   authRow,
@@ -12,6 +13,7 @@ import {
   type SippOptions,
   type SippResult,
   startSipp,
+  startTestSipd,
   type TestSipd,
 } from "./harness.ts";
 import { scenarioDir, type UacOptions, type UasOptions, uacScenario, uasScenario } from "./scenarios.ts";
@@ -121,4 +123,22 @@ export class CallRunner {
       await new Promise((res) => setTimeout(res, 100));
     }
   }
+}
+
+/**
+ * A test sipd and a CallRunner on it for the tests of the enclosing describe(): started in a before
+ * hook, stopped (and the runner's scenario files removed) in an after hook. Read `t` and `r` inside
+ * the tests and hooks, once the before hook has set them.
+ */
+export function sipdWithCalls(...args: Parameters<typeof startTestSipd>): { t: TestSipd; r: CallRunner } {
+  const s = {} as { t: TestSipd; r: CallRunner };
+  before(async () => {
+    s.t = await startTestSipd(...args);
+    s.r = new CallRunner(s.t);
+  });
+  after(async () => {
+    await s.t.stop();
+    s.r.cleanup();
+  });
+  return s;
 }
