@@ -23,10 +23,11 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { toSqlDateTime } from "@switchboard/db";
+import { mulberry32 } from "@switchboard/db/prng";
 import { createTestDatabase } from "@switchboard/db/testing";
 import { freeUdpTcpPort } from "../apps/sipd/src/testing/harness.ts";
 import { createAdmin } from "../apps/web/src/server/auth/admins.ts";
-import { loadConsoleData, prng } from "./lib/console-data.ts";
+import { loadConsoleData } from "./lib/console-data.ts";
 import { benchUser } from "./lib/data.ts";
 import { sampleTree } from "./lib/proc.ts";
 import { fmt, formatTable, machineInfo, quantile, writeResult } from "./lib/report.ts";
@@ -230,7 +231,7 @@ async function main() {
       const c = new ConsoleClient(web.base);
       await c.login(username, password);
       log(`console ${web.base} (pid ${web.pid}): logged in as ${username}`);
-      const rnd = prng(7);
+      const rnd = mulberry32(7);
       const anyUser = () => benchUser(Math.floor(rnd() * rows));
       const dayMs = 86_400_000;
 

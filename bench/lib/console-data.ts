@@ -8,21 +8,10 @@
  * - one `statistics` sample every 300 s.
  */
 import { toSqlDateTime } from "@switchboard/db";
+import { mulberry32 } from "@switchboard/db/prng";
 import type { Pool } from "mysql2/promise";
 import { DOMAIN } from "../../apps/sipd/src/testing/harness.ts";
 import { benchUser, bulkInsert, insertSubscribers } from "./data.ts";
-
-/** mulberry32: small, fast and good enough to spread test data. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface ConsoleDataPlan {
   /** Subscribers, acc pairs and CDRs each. */
@@ -111,7 +100,7 @@ export async function loadConsoleData(
   step(await timed("subscriber", () => insertSubscribers(pool, plan.n)));
 
   // acc: the INVITE (200 OK) at the start and the BYE at the end of each call.
-  const accRnd = prng(1);
+  const accRnd = mulberry32(1);
   let pending: Call | undefined;
   step(
     await timed("acc", () =>
@@ -139,7 +128,7 @@ export async function loadConsoleData(
     ),
   );
 
-  const missRnd = prng(2);
+  const missRnd = mulberry32(2);
   const missed = Math.floor(plan.n / 10);
   step(
     await timed("missed_calls", () =>
@@ -165,7 +154,7 @@ export async function loadConsoleData(
     ),
   );
 
-  const cdrRnd = prng(3);
+  const cdrRnd = mulberry32(3);
   const created = toSqlDateTime(plan.end);
   step(
     await timed("cdrs", () =>
@@ -214,7 +203,7 @@ export async function loadConsoleData(
 
   // statistics: what sipd's statistics module samples every 300 s.
   const samples = Math.floor((plan.days * 86_400) / 300);
-  const statRnd = prng(4);
+  const statRnd = mulberry32(4);
   const endUnix = Math.floor(plan.end.getTime() / 1000);
   step(
     await timed("statistics", () =>

@@ -12,18 +12,12 @@ import assert from "node:assert/strict";
 import { createSocket, type Socket as UdpSocket } from "node:dgram";
 import { connect } from "node:net";
 import { after, before, describe, it } from "node:test";
+import { mulberry32 } from "@switchboard/db/prng";
 import { startTestSipd, type TestSipd } from "./testing/harness.ts";
 
-/** mulberry32: a small deterministic PRNG, so a failure replays with the same messages. */
+/** Deterministic random choices, so a failure replays with the same messages. */
 function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   return {
     next,
     int: (n: number) => Math.floor(next() * n),

@@ -21,6 +21,7 @@ import { sql } from "drizzle-orm";
 import { subscriberHashes } from "./credentials.ts";
 import { toSqlDateTime } from "./datetime.ts";
 import type { Db } from "./index.ts";
+import { mulberry32 } from "./prng.ts";
 import {
   acc,
   accCdrs,
@@ -66,16 +67,9 @@ export interface SeedOptions {
   now?: Date;
 }
 
-/** Small deterministic PRNG (mulberry32) so every seeded database holds the same traffic pattern. */
+/** Deterministic random values, so every seeded database holds the same traffic pattern. */
 function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   return {
     next,
     int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
