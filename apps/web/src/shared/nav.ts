@@ -30,11 +30,23 @@ export const NAV: NavSection[] = [
       { href: "/subscribers", label: "Subscribers", role: "viewer" },
       { href: "/aliases", label: "Aliases", role: "viewer" },
       { href: "/speeddial", label: "Speed dial", role: "viewer" },
+      { href: "/preferences", label: "User preferences", role: "viewer" },
     ],
   },
   {
     title: "Routing",
-    items: [{ href: "/domains", label: "Domains", role: "viewer" }],
+    items: [
+      { href: "/domains", label: "Domains", role: "viewer" },
+      { href: "/dispatcher", label: "Dispatcher", role: "viewer" },
+      { href: "/dialplan", label: "Dialplan", role: "viewer" },
+    ],
+  },
+  {
+    title: "Access control",
+    items: [
+      { href: "/groups", label: "Groups", role: "viewer" },
+      { href: "/permissions", label: "Permissions", role: "viewer" },
+    ],
   },
   {
     title: "Calls",
@@ -48,6 +60,8 @@ export const NAV: NavSection[] = [
     title: "System",
     items: [
       { href: "/nodes", label: "Nodes", role: "viewer" },
+      { href: "/settings", label: "Server settings", role: "viewer" },
+      { href: "/rpc", label: "RPC console", role: "viewer" },
       { href: "/admins", label: "Admins", role: "admin" },
       { href: "/audit", label: "Audit log", role: "admin" },
       { href: "/account", label: "My account", role: "viewer" },
