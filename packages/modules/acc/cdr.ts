@@ -39,24 +39,13 @@
  */
 import { type Db, fromSqlDateTime } from "@switchboard/db";
 import { sql } from "drizzle-orm";
+import type { AccRow } from "./entry.ts";
 import { loadRates, type RateTable, type RatingOptions, rateMany, storeRatings } from "./rating.ts";
 import { rows } from "./sql.ts";
 
-/** The acc columns CDR generation reads. */
-export interface AccCallRow {
+/** The acc columns CDR generation reads: the row as written (less the reason phrase), its id and cdr_id. */
+export interface AccCallRow extends Omit<AccRow, "sipReason"> {
   id: number;
-  method: string;
-  fromTag: string;
-  toTag: string;
-  callid: string;
-  sipCode: string;
-  time: string;
-  srcUser: string;
-  srcDomain: string;
-  srcIp: string;
-  dstOuser: string;
-  dstUser: string;
-  dstDomain: string;
   cdrId: number;
 }
 
