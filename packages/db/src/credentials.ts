@@ -4,6 +4,7 @@
  * header, ha1b = md5(username@domain:realm:password) those that send user@domain (RFC 2617 §3.2.2.2).
  */
 import { createHash } from "node:crypto";
+import { subscriber } from "./schema/index.ts";
 
 const md5 = (s: string) => createHash("md5").update(s).digest("hex");
 
@@ -18,3 +19,13 @@ export function subscriberHashes(
     ha1b: md5(`${username}@${domain}:${realm}:${password}`),
   };
 }
+
+/** A subscriber's id and credentials, as sbctl shows them and the console's CSV export writes them. */
+export const subscriberCredentialColumns = {
+  id: subscriber.id,
+  username: subscriber.username,
+  domain: subscriber.domain,
+  password: subscriber.password,
+  ha1: subscriber.ha1,
+  ha1b: subscriber.ha1b,
+};

@@ -4,7 +4,7 @@
  * password is kept only with features.storePlaintextPw (kamctlrc STORE_PLAINTEXT_PW). sipd caches credentials,
  * so every edit ends with `subscriber.invalidate user domain` (a Switchboard extension Kamailio does not have).
  */
-import { subscriber, subscriberHashes } from "@switchboard/db";
+import { subscriber, subscriberCredentialColumns, subscriberHashes } from "@switchboard/db";
 import { and, asc, eq } from "drizzle-orm";
 import { type Account, accountText, parseAccount, UsageError } from "../args.ts";
 import { type Command, edited, table } from "../command.ts";
@@ -85,14 +85,7 @@ export const subscriberCommands: Command[] = [
     async run(s, [who]) {
       const a = who === undefined ? undefined : account(s, who);
       const rows = await (await s.db())
-        .select({
-          id: subscriber.id,
-          username: subscriber.username,
-          domain: subscriber.domain,
-          password: subscriber.password,
-          ha1: subscriber.ha1,
-          ha1b: subscriber.ha1b,
-        })
+        .select(subscriberCredentialColumns)
         .from(subscriber)
         .where(a && matches(a))
         .orderBy(asc(subscriber.username), asc(subscriber.domain));

@@ -2,7 +2,7 @@
  * CSV export of subscribers in the import format (username, domain, password, ha1, ha1b), read in
  * primary-key chunks so a million rows stream with flat memory and no sort.
  */
-import { type Db, subscriber } from "@switchboard/db";
+import { type Db, subscriber, subscriberCredentialColumns } from "@switchboard/db";
 import { and, asc, eq, gt } from "drizzle-orm";
 import { csvLine } from "./accounting/export";
 import { prefixMatch } from "./list";
@@ -23,14 +23,7 @@ export async function* subscribersCsv(
   let cursor = 0;
   for (;;) {
     const rows = await db
-      .select({
-        id: subscriber.id,
-        username: subscriber.username,
-        domain: subscriber.domain,
-        password: subscriber.password,
-        ha1: subscriber.ha1,
-        ha1b: subscriber.ha1b,
-      })
+      .select(subscriberCredentialColumns)
       .from(subscriber)
       .where(and(where, gt(subscriber.id, cursor)))
       .orderBy(asc(subscriber.id))
