@@ -11,7 +11,13 @@ import {
   LineChart,
 } from "@/client/components/charts";
 import { RangePicker, type RangeValue } from "@/client/components/RangePicker";
-import { CallsCard, RegisteredCard, SipLoadCard, TopUsersCard } from "@/client/components/stat-charts";
+import {
+  BucketLinesCard,
+  CallsCard,
+  RegisteredCard,
+  SipLoadCard,
+  TopUsersCard,
+} from "@/client/components/stat-charts";
 import { TimeIndexHint } from "@/client/components/TimeIndexHint";
 import { useTRPC } from "@/client/trpc";
 import { formatBytes } from "@/shared/format";
@@ -83,25 +89,18 @@ export function ChartsView() {
           query={load}
           emptyText="No statistics samples in this range."
         />
-        <ChartCard
+        <BucketLinesCard
           id="memory"
           title="Shared memory"
           query={memory}
-          isEmpty={(d) => allEmpty(d.series)}
           emptyText="No statistics samples in this range."
-        >
-          {(d) => (
-            <LineChart
-              labels={bucketLabels(d.keys, d.bucket)}
-              yFormat={formatBytes}
-              series={[
-                { label: "used", data: d.series.used },
-                { label: "real used", data: d.series.realUsed },
-                { label: "max used", data: d.series.maxUsed },
-              ]}
-            />
-          )}
-        </ChartCard>
+          yFormat={formatBytes}
+          lines={[
+            ["used", "used"],
+            ["real used", "realUsed"],
+            ["max used", "maxUsed"],
+          ]}
+        />
         <RegisteredCard
           id="registered"
           title="Registered users and contacts"

@@ -6,6 +6,7 @@
 import type { UseQueryResult } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { formatDuration } from "../../shared/format";
+import type { Bucket } from "../../shared/schemas/stats";
 import type { RouterOutputs } from "../types";
 import { allEmpty, BarChart, bucketLabels, ChartCard, LineChart } from "./charts";
 
@@ -37,37 +38,58 @@ export function CallsCard({ id, title, query }: StatCardProps<Stats["calls"]>) {
   );
 }
 
-/** SIP requests received and forwarded per bucket. */
-export function SipLoadCard({ id, title, query, emptyText }: StatCardProps<Stats["sipLoad"]>) {
+/** Stats with one value per time bucket for each of their series. */
+interface BucketSeries<K extends string> {
+  keys: string[];
+  bucket: Bucket;
+  series: Record<K, (number | null)[]>;
+}
+
+/** A line per named series of a bucketed stats query: `lines` gives each one's label and key. */
+export function BucketLinesCard<K extends string>({
+  id,
+  title,
+  query,
+  emptyText,
+  lines,
+  yFormat,
+}: StatCardProps<BucketSeries<K>> & { lines: [label: string, key: K][]; yFormat?: (v: number) => string }) {
   return (
     <ChartCard id={id} title={title} query={query} isEmpty={(d) => allEmpty(d.series)} emptyText={emptyText}>
       {(d) => (
         <LineChart
           labels={bucketLabels(d.keys, d.bucket)}
-          series={[
-            { label: "received", data: d.series.rcv },
-            { label: "forwarded", data: d.series.fwd },
-          ]}
+          yFormat={yFormat}
+          series={lines.map(([label, key]) => ({ label, data: d.series[key] }))}
         />
       )}
     </ChartCard>
   );
 }
 
-/** Registered users and contacts per bucket. */
-export function RegisteredCard({ id, title, query, emptyText }: StatCardProps<Stats["registered"]>) {
+/** SIP requests received and forwarded per bucket. */
+export function SipLoadCard(p: StatCardProps<Stats["sipLoad"]>) {
   return (
-    <ChartCard id={id} title={title} query={query} isEmpty={(d) => allEmpty(d.series)} emptyText={emptyText}>
-      {(d) => (
-        <LineChart
-          labels={bucketLabels(d.keys, d.bucket)}
-          series={[
-            { label: "users", data: d.series.users },
-            { label: "contacts", data: d.series.contacts },
-          ]}
-        />
-      )}
-    </ChartCard>
+    <BucketLinesCard
+      {...p}
+      lines={[
+        ["received", "rcv"],
+        ["forwarded", "fwd"],
+      ]}
+    />
+  );
+}
+
+/** Registered users and contacts per bucket. */
+export function RegisteredCard(p: StatCardProps<Stats["registered"]>) {
+  return (
+    <BucketLinesCard
+      {...p}
+      lines={[
+        ["users", "users"],
+        ["contacts", "contacts"],
+      ]}
+    />
   );
 }
 
