@@ -13,6 +13,7 @@ import { inArray } from "drizzle-orm";
 import {
   authRow,
   freeUdpTcpPort,
+  registerFrom,
   runSipp,
   startSipp,
   startTestSipd,
@@ -130,13 +131,7 @@ async function dropBindings(user: string): Promise<void> {
 async function call(final: 200 | 486, callId: string): Promise<void> {
   await dropBindings("bob");
   const port = await freeUdpTcpPort();
-  const reg = await runSipp({
-    scenario: "register-auth.xml",
-    port: sipd.port,
-    inject: [authRow("bob")],
-    calls: 1,
-    localPort: port,
-  });
+  const reg = await registerFrom(sipd.port, "bob", port);
   expect(reg.successful, reg.output).toBe(1);
   const uas = startSipp({
     scenario: scenarios.write(`uas-${final}.xml`, uasScenario({ final })),

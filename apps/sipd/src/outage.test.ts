@@ -13,6 +13,7 @@ import { type DbRelay, startDbRelay } from "./testing/db-relay.ts";
 import {
   authRow,
   freeUdpTcpPort,
+  registerFrom,
   runSipp,
   startSipp,
   startTestSipd,
@@ -71,13 +72,7 @@ describe("a 10 s database outage during a sipp call run (usrloc db_mode 2)", () 
     const first = await register(await freeUdpTcpPort());
     assert.equal(first.successful, REGISTRANTS.length, first.output);
     const uasPort = await freeUdpTcpPort();
-    const callee = await runSipp({
-      scenario: "register-auth.xml",
-      port: t.port,
-      inject: [authRow("callee")],
-      calls: 1,
-      localPort: uasPort,
-    });
+    const callee = await registerFrom(t.port, "callee", uasPort);
     assert.equal(callee.successful, 1, callee.output);
     const uas = startSipp({
       scenario: "uas.xml",

@@ -13,7 +13,7 @@ import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import { createTestDatabase, type TestDatabase } from "@switchboard/db/testing";
 import { RpcFaultError } from "@switchboard/rpc";
-import { authRow, freeUdpTcpPort, runSipp, startSipp } from "./testing/harness.ts";
+import { authRow, freeUdpTcpPort, registerFrom, startSipp } from "./testing/harness.ts";
 import { type SipdProcess, spawnSipd } from "./testing/process.ts";
 import { scenarioDir } from "./testing/scenarios.ts";
 import { readSuccessLog, successLogArgs, successLogged } from "./testing/sipp-log.ts";
@@ -59,13 +59,7 @@ for (const dbMode of [2, 1] as const) {
       procs.push(sipd);
 
       const uasPort = await freeUdpTcpPort();
-      const reg = await runSipp({
-        scenario: "register-auth.xml",
-        port: sipd.port,
-        inject: [authRow("callee")],
-        calls: 1,
-        localPort: uasPort,
-      });
+      const reg = await registerFrom(sipd.port, "callee", uasPort);
       assert.equal(reg.successful, 1, reg.output);
       const uas = startSipp({ scenario: "uas.xml", port: sipd.port, localPort: uasPort, calls: CALLS });
 

@@ -9,6 +9,7 @@ import { createRpcClient } from "@switchboard/rpc";
 import {
   authRow,
   freeUdpTcpPort,
+  registerFrom,
   runSipp,
   type SippOptions,
   type SippResult,
@@ -70,13 +71,7 @@ export class CallRunner {
 
   /** REGISTER (with digest auth) of `user` from `port`, so lookup("location") finds that port. */
   async register(user: string, port: number): Promise<void> {
-    const r = await runSipp({
-      scenario: "register-auth.xml",
-      port: this.t.port,
-      inject: [authRow(user)],
-      calls: 1,
-      localPort: port,
-    });
+    const r = await registerFrom(this.t.port, user, port);
     assert.equal(r.successful, 1, r.output);
   }
 

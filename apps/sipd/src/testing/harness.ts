@@ -151,6 +151,14 @@ export function runSipp(o: SippOptions): Promise<SippResult> {
   return startSipp(o).done;
 }
 
+/**
+ * One REGISTER (with digest auth) of `user` to the sipd on `port`, sent from `localPort`: a sipp UAS
+ * listening there afterwards is what lookup("location") finds for that user.
+ */
+export function registerFrom(port: number, user: string, localPort: number): Promise<SippResult> {
+  return runSipp({ scenario: "register-auth.xml", port, inject: [authRow(user)], calls: 1, localPort });
+}
+
 export interface SippProcess {
   /** Settles when sipp exits (after -m calls, -timeout, or kill()). */
   done: Promise<SippResult>;
