@@ -3,6 +3,10 @@
  * rows live cache_ttl seconds, unknown usernames cache_negative_ttl seconds; concurrent misses for one
  * username share one query; invalidate() drops entries at once (the console calls subscriber.invalidate
  * after changing a password). The cache is bounded: beyond cache_max_entries the oldest entries go.
+ *
+ * Stale if error: when the table cannot be read (database down), an expired entry keeps serving, and
+ * the table is asked again STALE_RETRY_MS later. Subscribers who authenticated before an outage keep
+ * registering and calling through it; an invalidated entry is gone and does not come back this way.
  */
 import { type Db, subscriber } from "@switchboard/db";
 import { and, eq } from "drizzle-orm";
@@ -21,6 +25,9 @@ export interface CacheEntry {
   loadedAt: number;
   expiresAt: number;
 }
+
+/** While the database fails, how long an expired entry is served before the table is asked again. */
+const STALE_RETRY_MS = 5000;
 
 export class SubscriberCache {
   private readonly entries = new Map<string, CacheEntry>();
@@ -44,7 +51,8 @@ export class SubscriberCache {
 
   /**
    * The credentials of user (at domain when use_domain), from memory when fresh. `olderThan` (ms) forces
-   * a new read when the cached row was loaded before that time. Rejects when the database fails.
+   * a new read when the cached row was loaded before that time. When the database fails it resolves
+   * with the cached entry however old, and rejects only when there is none.
    */
   get(user: string, domain: string, olderThan?: number): Promise<CacheEntry> {
     const key = this.key(user, domain);
@@ -60,6 +68,13 @@ export class SubscriberCache {
         const ttl = row ? this.p.cache_ttl : this.p.cache_negative_ttl;
         const entry: CacheEntry = { row, loadedAt, expiresAt: loadedAt + ttl * 1000 };
         if (gen === this.generation) this.store(key, entry);
+        return entry;
+      })
+      .catch((e: unknown) => {
+        const stale = this.entries.get(key);
+        if (!stale || gen !== this.generation) throw e;
+        const entry: CacheEntry = { ...stale, expiresAt: this.now() + STALE_RETRY_MS };
+        this.store(key, entry);
         return entry;
       })
       .finally(() => {
