@@ -255,6 +255,7 @@ export class Sipd implements SipdCore {
   private onRequest(req: SipRequest, tx: ServerTransaction | undefined): void {
     if (this.stopping) {
       tx?.reply(503, "Service Unavailable", { headers: [["Retry-After", "5"]] });
+      tx?.terminate();
       return;
     }
     this.inflight++;
@@ -269,7 +270,13 @@ export class Sipd implements SipdCore {
         });
         if (tx && !tx.lastResponse) tx.reply(500, "Server Internal Error");
       })
-      .finally(() => this.inflight--);
+      .finally(() => {
+        this.inflight--;
+        // A request the script dropped or answered statelessly keeps no transaction (Kamailio
+        // creates one only in t_newtran/t_relay; a relayed CANCEL, answered 200, is stateful there
+        // too): its retransmissions are routed again.
+        if (tx && !ctx.cell && req.method !== "CANCEL") tx.terminate();
+      });
   }
 
   private countReceived(m: AnySipMessage): void {

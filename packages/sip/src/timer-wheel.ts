@@ -7,10 +7,27 @@ export interface TimerHandle {
   cancel(): void;
 }
 
-interface Entry extends TimerHandle {
-  rounds: number;
-  fn: () => void;
-  live: boolean;
+const NOOP = () => {};
+
+/**
+ * A scheduled timer. A class rather than an object with a `cancel` closure: a cancelled entry stays
+ * in its slot until the wheel reaches it (up to the longest delay, 180 s for an INVITE's lifetime),
+ * so cancel() drops the callback, and with it the transaction the callback holds.
+ */
+class Entry implements TimerHandle {
+  live = true;
+  constructor(
+    private readonly wheel: TimerWheel,
+    public rounds: number,
+    public fn: () => void,
+  ) {}
+
+  cancel(): void {
+    if (!this.live) return;
+    this.live = false;
+    this.fn = NOOP;
+    this.wheel.cancelled();
+  }
 }
 
 export class TimerWheel {
@@ -39,21 +56,16 @@ export class TimerWheel {
     // +1 tick: the current slot may be only partly elapsed, and a timer must not fire early.
     const ticks = Math.max(1, Math.ceil(delayMs / this.resolutionMs) + 1);
     const n = this.slots.length;
-    const entry: Entry = {
-      rounds: Math.floor((ticks - 1) / n),
-      fn,
-      live: true,
-      cancel: () => {
-        if (entry.live) {
-          entry.live = false;
-          this.pending--;
-        }
-      },
-    };
+    const entry = new Entry(this, Math.floor((ticks - 1) / n), fn);
     this.slots[(this.cursor + ticks) % n].push(entry);
     this.pending++;
     this.start();
     return entry;
+  }
+
+  /** Internal: an Entry was cancelled before it fired. */
+  cancelled(): void {
+    this.pending--;
   }
 
   private start(): void {
@@ -89,10 +101,12 @@ export class TimerWheel {
         keep.push(e);
         continue;
       }
+      const fn = e.fn;
       e.live = false;
+      e.fn = NOOP;
       this.pending--;
       try {
-        e.fn();
+        fn();
       } catch (err) {
         this.onError(err);
       }

@@ -198,11 +198,16 @@ export class KsrContext implements Ksr {
     if (!this.tx) return; // an ACK has no reply
     this.tx.reply(code, reason, { headers });
     this.core.countSlReply(code);
+    // Kamailio's sl keeps no state: a final reply without a tm cell ends the server transaction at
+    // once, so a retransmitted request is routed again (same answer from registrar and auth) and the
+    // ACK of a statelessly answered INVITE finds no transaction (the script drops it).
+    if (code >= 200) this.tx.terminate();
   }
 
   private ensureCell(): Cell | undefined {
     if (this.cell) return this.cell;
-    if (!this.tx) return undefined;
+    // No transaction, or it already ended with a stateless reply: nothing left to make stateful.
+    if (!this.tx || this.tx.state === "Terminated") return undefined;
     const cell = this.core.tm.cellFor(this.msg, this.tx);
     cell.flags = this.msgFlags;
     for (const [k, v] of this.pv.vars) cell.vars.set(k, v);
