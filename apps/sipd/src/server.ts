@@ -166,7 +166,13 @@ export class Sipd implements SipdCore {
           ctx.failureStatus = best.status;
           await fn(ctx, { reply: best.response ?? null, status: best.status });
         },
-        completed: (cell, status, reason, response) => this.account(cell, status, reason, response),
+        completed: (cell, status, reason, response) => {
+          this.account(cell, status, reason, response);
+          // Once the final reply went upstream and no branch is pending, no route runs for this
+          // cell again: free the request's script context now, not when the transaction ends
+          // (an answered INVITE stays 32 s, Timer L).
+          if (cell.branches.every((b) => b.status !== 0)) this.cellContexts.delete(cell);
+        },
       },
       { fr_timer: config.tm.frTimer, fr_inv_timer: config.tm.frInvTimer },
     );

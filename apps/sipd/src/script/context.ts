@@ -29,102 +29,137 @@ function uriUser(u: Uri | undefined): string | null {
 
 export class KsrContext implements Ksr {
   readonly pv: KsrPv;
-  private msgFlags = 0;
-  private branchFlags = 0;
-  private dstUri: string | null = null;
-  private readonly appended: BranchTarget[] = [];
-  private path = "";
-  private routes: { failure?: string; reply?: string; branch?: string } = {};
-  private authUser: string | null = null;
-  private credentials?: HeaderField;
-  private staleNonce = false;
-  private rrParams = "";
-  private dsSel: DsSelection | null = null;
-  private contactQueue?: ContactQueue;
+  msgFlags = 0;
+  branchFlags = 0;
+  dstUri: string | null = null;
+  readonly appended: BranchTarget[] = [];
+  path = "";
+  routes: { failure?: string; reply?: string; branch?: string } = {};
+  authUser: string | null = null;
+  credentials?: HeaderField;
+  staleNonce = false;
+  rrParams = "";
+  dsSel: DsSelection | null = null;
+  contactQueue?: ContactQueue;
+  /** q of the R-URI branch (lookup), for t_load_contacts. */
+  ruriQ = 1;
+  /** fix_nated_register(): the received URI registrar save() stores. */
+  received = "";
   /** The failure route's reply status (t_check_status). */
   failureStatus = 0;
 
   constructor(
-    private readonly core: SipdCore,
+    readonly core: SipdCore,
     readonly msg: SipRequest,
     readonly tx: ServerTransaction | undefined,
     public cell?: Cell,
   ) {
-    this.pv = this.makePv();
+    this.pv = new MsgPv(this, cell?.vars ?? new Map<string, unknown>());
     if (cell) this.msgFlags = cell.flags;
   }
 
-  // ---- pseudo-variables ------------------------------------------------------------------------
+  // ---- KEMI groups: small objects with prototype methods, created on first use -------------
 
-  private makePv(): KsrPv {
-    const ctx = this;
-    const m = this.msg;
-    const src = m.source;
-    const vars = this.cell?.vars ?? new Map<string, unknown>();
-    return {
-      get rm() {
-        return m.method;
-      },
-      get ru() {
-        return m.uri;
-      },
-      set ru(v: string) {
-        m.uri = v;
-      },
-      get rU() {
-        return uriUser(m.ruri);
-      },
-      set rU(v: string | null) {
-        const u = m.ruri.clone();
-        u.user = v;
-        m.ruri = u;
-      },
-      get rd() {
-        return m.ruri.host;
-      },
-      set rd(v: string) {
-        const u = m.ruri.clone();
-        u.host = v;
-        m.ruri = u;
-      },
-      get du() {
-        return ctx.dstUri;
-      },
-      set du(v: string | null) {
-        ctx.dstUri = v;
-      },
-      get fu() {
-        return m.from.uri.toString();
-      },
-      get fU() {
-        return uriUser(m.from.uri);
-      },
-      get fd() {
-        return m.from.uri.host;
-      },
-      get tu() {
-        return m.to.uri.toString();
-      },
-      get tU() {
-        return uriUser(m.to.uri);
-      },
-      get td() {
-        return m.to.uri.host;
-      },
-      si: src?.ip ?? "",
-      sp: src?.port ?? 0,
-      proto: src?.proto ?? "udp",
-      get ua() {
-        return m.get("user-agent") ?? "";
-      },
-      get ci() {
-        return m.callId;
-      },
-      get au() {
-        return ctx.authUser;
-      },
-      vars,
-    };
+  private _sl?: SlApi;
+  get sl(): SlApi {
+    if (!this._sl) this._sl = new SlApi(this);
+    return this._sl;
+  }
+
+  private _tm?: TmApi;
+  get tm(): TmApi {
+    if (!this._tm) this._tm = new TmApi(this);
+    return this._tm;
+  }
+
+  private _maxfwd?: MaxfwdApi;
+  get maxfwd(): MaxfwdApi {
+    if (!this._maxfwd) this._maxfwd = new MaxfwdApi(this);
+    return this._maxfwd;
+  }
+
+  private _sanity?: SanityApi;
+  get sanity(): SanityApi {
+    if (!this._sanity) this._sanity = new SanityApi(this);
+    return this._sanity;
+  }
+
+  private _rr?: RrApi;
+  get rr(): RrApi {
+    if (!this._rr) this._rr = new RrApi(this);
+    return this._rr;
+  }
+
+  private _registrar?: RegistrarApi;
+  get registrar(): RegistrarApi {
+    if (!this._registrar) this._registrar = new RegistrarApi(this);
+    return this._registrar;
+  }
+
+  private _auth?: AuthApi;
+  get auth(): AuthApi {
+    if (!this._auth) this._auth = new AuthApi(this);
+    return this._auth;
+  }
+
+  private _nathelper?: NathelperApi;
+  get nathelper(): NathelperApi {
+    if (!this._nathelper) this._nathelper = new NathelperApi(this);
+    return this._nathelper;
+  }
+
+  private _permissions?: PermissionsApi;
+  get permissions(): PermissionsApi {
+    if (!this._permissions) this._permissions = new PermissionsApi(this);
+    return this._permissions;
+  }
+
+  private _pike?: PikeApi;
+  get pike(): PikeApi {
+    if (!this._pike) this._pike = new PikeApi(this);
+    return this._pike;
+  }
+
+  private _htable?: HtableApi;
+  get htable(): HtableApi {
+    if (!this._htable) this._htable = new HtableApi(this);
+    return this._htable;
+  }
+
+  private _alias_db?: AliasDbApi;
+  get alias_db(): AliasDbApi {
+    if (!this._alias_db) this._alias_db = new AliasDbApi(this);
+    return this._alias_db;
+  }
+
+  private _speeddial?: SpeeddialApi;
+  get speeddial(): SpeeddialApi {
+    if (!this._speeddial) this._speeddial = new SpeeddialApi(this);
+    return this._speeddial;
+  }
+
+  private _group?: GroupApi;
+  get group(): GroupApi {
+    if (!this._group) this._group = new GroupApi(this);
+    return this._group;
+  }
+
+  private _domain?: DomainApi;
+  get domain(): DomainApi {
+    if (!this._domain) this._domain = new DomainApi(this);
+    return this._domain;
+  }
+
+  private _dialplan?: DialplanApi;
+  get dialplan(): DialplanApi {
+    if (!this._dialplan) this._dialplan = new DialplanApi(this);
+    return this._dialplan;
+  }
+
+  private _dispatcher?: DispatcherApi;
+  get dispatcher(): DispatcherApi {
+    if (!this._dispatcher) this._dispatcher = new DispatcherApi(this);
+    return this._dispatcher;
   }
 
   is_method(methods: string): boolean {
@@ -181,16 +216,10 @@ export class KsrContext implements Ksr {
     this.core.log.log(level, event, { callid: this.msg.callId, ...fields });
   }
 
-  // ---- sl / tm ---------------------------------------------------------------------------------
-
-  readonly sl = {
-    send_reply: (code: number, reason: string, headers?: [string, string][]) =>
-      this.reply(code, reason, headers),
-    sl_reply_error: () => this.reply(500, "Server Internal Error"),
-  };
+  // ---- replies and the tm cell ------------------------------------------------------------------
 
   /** A reply on the request's server transaction (through tm when the cell exists). */
-  private reply(code: number, reason: string, headers?: ReadonlyArray<readonly [string, string]>): void {
+  reply(code: number, reason: string, headers?: ReadonlyArray<readonly [string, string]>): void {
     if (this.cell) {
       this.core.tm.reply(this.cell, code, reason, headers);
       return;
@@ -204,7 +233,7 @@ export class KsrContext implements Ksr {
     if (code >= 200) this.tx.terminate();
   }
 
-  private ensureCell(): Cell | undefined {
+  ensureCell(): Cell | undefined {
     if (this.cell) return this.cell;
     // No transaction, or it already ended with a stateless reply: nothing left to make stateful.
     if (!this.tx || this.tx.state === "Terminated") return undefined;
@@ -216,109 +245,7 @@ export class KsrContext implements Ksr {
     return cell;
   }
 
-  readonly tm = {
-    t_relay: async (): Promise<boolean> => {
-      const m = this.msg;
-      if (m.method === "CANCEL") return this.relayCancel();
-      if (!this.tx) {
-        const ok = await this.core.tm.forwardStateless(m, this.dstUri);
-        if (ok) this.core.transport.counters.fwd_requests++;
-        return ok;
-      }
-      const cell = this.ensureCell();
-      if (!cell) return false;
-      if (this.routes.failure) cell.onFailure = this.routes.failure;
-      if (this.routes.reply) cell.onReply = this.routes.reply;
-      if (this.routes.branch) cell.onBranch = this.routes.branch;
-      cell.flags = this.msgFlags;
-      const targets: BranchTarget[] = [
-        { uri: m.uri, dstUri: this.dstUri ?? undefined, path: this.path || undefined },
-        ...this.appended.splice(0),
-      ];
-      const ok = await this.core.tm.relay(cell, targets);
-      if (ok) this.core.transport.counters.fwd_requests += targets.length;
-      return ok;
-    },
-    t_check_trans: (): boolean => {
-      if (this.msg.method === "CANCEL")
-        return this.core.transactions.findInviteForCancel(this.msg) !== undefined;
-      return false; // retransmissions are absorbed by the transaction layer before the script runs
-    },
-    t_precheck_trans: (): boolean => false,
-    t_newtran: (): boolean => this.ensureCell() !== undefined,
-    t_reply: (code: number, reason: string) => {
-      const cell = this.ensureCell();
-      if (cell) this.core.tm.reply(cell, code, reason);
-    },
-    t_on_failure: (name: string) => {
-      this.routes.failure = name;
-      if (this.cell) this.cell.onFailure = name;
-    },
-    t_on_reply: (name: string) => {
-      this.routes.reply = name;
-      if (this.cell) this.cell.onReply = name;
-    },
-    t_on_branch: (name: string) => {
-      this.routes.branch = name;
-      if (this.cell) this.cell.onBranch = name;
-    },
-    t_is_set: (what: "failure_route" | "onreply_route" | "branch_route"): boolean => {
-      const r = this.cell ?? this.routes;
-      if (what === "failure_route") return Boolean("onFailure" in r ? r.onFailure : this.routes.failure);
-      if (what === "onreply_route") return Boolean("onReply" in r ? r.onReply : this.routes.reply);
-      return Boolean("onBranch" in r ? r.onBranch : this.routes.branch);
-    },
-    t_load_contacts: (): boolean => {
-      const all = [
-        { uri: this.msg.uri, dstUri: this.dstUri ?? "", path: this.path, q: this.ruriQ },
-        ...this.appended
-          .splice(0)
-          .map((b) => ({ uri: b.uri, dstUri: b.dstUri ?? "", path: b.path ?? "", q: b.q ?? 1 })),
-      ];
-      if (all.length < 2) return true;
-      this.contactQueue = loadContacts(
-        all.map((b) => ({
-          ...b,
-          flags: 0,
-          socket: "",
-          received: "",
-          instance: "",
-          regId: 0,
-          ruid: "",
-          userAgent: "",
-          connectionId: -1,
-        })),
-      );
-      if (this.cell) this.cell.vars.set("$contacts", this.contactQueue);
-      return true;
-    },
-    t_next_contacts: (): boolean => {
-      const queue = this.contactQueue ?? (this.cell?.vars.get("$contacts") as ContactQueue | undefined);
-      if (!queue) return false;
-      const group = nextContacts(queue);
-      if (!group || group.length === 0) return false;
-      const [first, ...rest] = group;
-      this.msg.uri = first.uri;
-      this.dstUri = first.dstUri || null;
-      this.path = first.path;
-      for (const b of rest)
-        this.appended.push({ uri: b.uri, dstUri: b.dstUri || undefined, path: b.path || undefined, q: b.q });
-      return true;
-    },
-    t_is_canceled: (): boolean => this.cell?.canceled ?? false,
-    t_check_status: (re: string): boolean => new RegExp(`^(${re})$`).test(String(this.failureStatus)),
-    append_branch: (uri?: string, q?: number) => {
-      this.appended.push({
-        uri: uri ?? this.msg.uri,
-        dstUri: uri ? undefined : (this.dstUri ?? undefined),
-        q,
-      });
-    },
-  };
-
-  private ruriQ = 1;
-
-  private relayCancel(): boolean {
+  relayCancel(): boolean {
     const invite = this.core.transactions.findInviteForCancel(this.msg);
     this.tx?.reply(200, "OK");
     if (!invite) return false;
@@ -328,311 +255,7 @@ export class KsrContext implements Ksr {
     return true;
   }
 
-  // ---- hop limit, sanity, record-route ----------------------------------------------------------
-
-  readonly maxfwd = {
-    /** mf_process_maxfwd_header(limit): -1 when it reached 0 (reply 483), else decremented. */
-    process_maxfwd: (limit: number): number => {
-      let mf: number | undefined;
-      try {
-        mf = this.msg.maxForwards;
-      } catch {
-        return -2;
-      }
-      if (mf === undefined) {
-        this.msg.set("Max-Forwards", String(limit));
-        return 2;
-      }
-      if (mf === 0) return -1;
-      this.msg.set("Max-Forwards", String(Math.min(mf - 1, limit)));
-      return 1;
-    },
-  };
-
-  readonly sanity = {
-    /** sanity_check(): R-URI, CSeq method, From/To/Call-ID/Via present; replies 400 itself. */
-    sanity_check: (): boolean => {
-      const m = this.msg;
-      let reason = "";
-      try {
-        if (!m.ruri) reason = "Bad Request-URI";
-        else if (m.cseq.method !== m.method) reason = "CSeq method does not match request method";
-        else if (!m.callId) reason = "Missing Call-ID";
-        else if (!m.via) reason = "Missing Via";
-        else if (!m.from.uri.host || !m.to.uri) reason = "Bad From or To";
-      } catch (e) {
-        reason = (e as Error).message || "Malformed message";
-      }
-      if (!reason) return true;
-      if (this.msg.method !== "ACK") this.reply(400, reason);
-      return false;
-    },
-  };
-
-  readonly rr = {
-    loose_route: (): boolean => looseRoute(this.msg, (u) => this.core.isMyself(u)),
-    record_route: (params?: string) => {
-      const src = this.msg.source;
-      const own = this.core.advertisedFor(src?.localSocket);
-      if (!own) return;
-      recordRoute(this.msg, rrUri(own.host, own.port, own.proto, (params ?? "") + this.rrParams));
-    },
-    add_rr_param: (param: string) => {
-      this.rrParams += param.startsWith(";") ? param : `;${param}`;
-    },
-    check_route_param: (param: string): boolean => {
-      const [name, value] = param.split("=");
-      for (const r of this.msg.routes()) {
-        if (!this.core.isMyself(r.uri)) continue;
-        const v = r.uri.params.get(name);
-        if (v !== undefined && (value === undefined || v === value)) return true;
-      }
-      return false;
-    },
-  };
-
-  // ---- registrar / auth --------------------------------------------------------------------------
-
-  readonly registrar = {
-    save: async (table: string, flags = 0): Promise<number> => {
-      const m = this.msg;
-      const contacts = m.contacts();
-      const res = await this.core.modules.registrar.save(
-        {
-          toUser: m.to.uri.user ?? "",
-          toDomain: m.to.uri.host,
-          callId: m.callId,
-          cseq: m.cseq.seq,
-          expires: m.get("expires"),
-          contacts:
-            contacts === "*"
-              ? [{ uri: "*" }]
-              : contacts.map((c) => ({ uri: c.uri.toString(), params: Object.fromEntries(c.params.list) })),
-          path: m.getAll("path"),
-          supported: m.getAll("supported"),
-          allow: m.has("allow") ? m.getAll("allow") : undefined,
-          userAgent: m.get("user-agent"),
-          received: this.received,
-          socket: m.source?.localSocket,
-          connectionId: m.source?.connectionId,
-          cflags: this.branchFlags,
-        },
-        table,
-        flags,
-      );
-      this.reply(
-        res.status,
-        res.reason,
-        res.headers.map((h) => [h.name, h.value] as const),
-      );
-      return res.code;
-    },
-    lookup: async (table: string): Promise<number> => {
-      const r = await this.core.modules.registrar.lookup(
-        { user: this.pv.rU ?? "", domain: this.pv.rd, method: this.msg.method },
-        table,
-      );
-      if (r.code < 0 || r.branches.length === 0) return r.code < 0 ? r.code : -1;
-      const [first, ...rest] = r.branches;
-      this.msg.uri = first.uri;
-      this.dstUri = first.dstUri || null;
-      this.path = first.path;
-      this.ruriQ = first.q;
-      for (const b of rest)
-        this.appended.push({ uri: b.uri, dstUri: b.dstUri || undefined, path: b.path || undefined, q: b.q });
-      return r.code;
-    },
-  };
-
-  private received = "";
-
-  readonly auth = {
-    auth_check: async (realm: string, table: string, flags: number): Promise<number> => {
-      const authDb = this.core.modules.db?.authDb;
-      if (!authDb) return -1;
-      const m = this.msg;
-      const r = await authDb.auth_check(
-        {
-          method: m.method,
-          headers: m.headers,
-          body: m.body,
-          fromUser: m.from.uri.user ?? undefined,
-          fromDomain: m.from.uri.host,
-          toUser: m.to.uri.user ?? undefined,
-          toDomain: m.to.uri.host,
-          ruriUser: m.ruri.user ?? undefined,
-          ruriDomain: m.ruri.host,
-        },
-        realm,
-        table,
-        flags,
-      );
-      this.credentials = r.header;
-      this.staleNonce = r.code === -4;
-      if (r.code > 0) this.authUser = r.user ?? null;
-      return r.code;
-    },
-    auth_challenge: (realm: string, flags: number) => {
-      const ch = this.core.modules.auth.auth_challenge(
-        this.msg.method,
-        realm,
-        flags | 1 | (this.staleNonce ? 16 : 0),
-      );
-      this.reply(
-        ch.status,
-        ch.reason,
-        ch.headers.map((h) => [h.name, h.value] as const),
-      );
-    },
-    consume_credentials: () => {
-      this.msg.headers = consumeCredentials(this.msg.headers, this.credentials);
-    },
-  };
-
-  // ---- NAT ---------------------------------------------------------------------------------------
-
-  readonly nathelper = {
-    force_rport: () => {
-      const src = this.msg.source;
-      if (src) applyReceived(this.msg, src.ip, src.port, { forceRport: true });
-    },
-    /** nat_uac_test(flags): 1 private Contact, 2 Via host != source, 16 Via port != source port. */
-    nat_uac_test: (flags: number): boolean => {
-      const src = this.msg.source;
-      const via = this.msg.via;
-      if (!src || !via) return false;
-      if (flags & 2 && via.host.replace(/^\[|\]$/g, "") !== src.ip) return true;
-      if (flags & 16 && (via.port ?? 5060) !== src.port) return true;
-      if (flags & 1) {
-        const c = this.msg.contacts();
-        if (c !== "*" && c.some((n) => PRIVATE_V4.test(n.uri.hostAddress))) return true;
-      }
-      return false;
-    },
-    fix_nated_register: () => {
-      const src = this.msg.source;
-      if (src) this.received = receivedUri(src.proto, src.ip, src.port);
-    },
-    /** set_contact_alias(): ;alias=ip~port~proto on the Contact so in-dialog requests reach the NAT. */
-    set_contact_alias: () => {
-      const src = this.msg.source;
-      const c = this.msg.get("contact");
-      if (!src || !c || c === "*") return;
-      try {
-        const na = parseNameAddr(c);
-        na.uri.params.set("alias", `${src.ip}~${src.port}~${src.proto === "tcp" ? 2 : 1}`);
-        this.msg.replaceFirst("contact", na.toString());
-      } catch {
-        // an unparsable Contact is left as it is
-      }
-    },
-    /** handle_ruri_alias(): an R-URI with ;alias= goes to that address ($du) and loses the parameter. */
-    handle_ruri_alias: () => {
-      const alias = this.msg.ruri.params.get("alias");
-      if (!alias) return;
-      const [ip, port, proto] = alias.split("~");
-      const u = this.msg.ruri.clone();
-      u.params.delete("alias");
-      this.msg.ruri = u;
-      this.dstUri = `sip:${ip.includes(":") ? `[${ip}]` : ip}:${port}${proto === "2" ? ";transport=tcp" : ""}`;
-    },
-  };
-
-  // ---- table modules ------------------------------------------------------------------------------
-
-  readonly permissions = {
-    allow_source_address: (group = 1): boolean =>
-      this.core.modules.db?.permissions.allowSourceAddress(group, this.pv.si, this.pv.sp).allowed ?? false,
-    allow_trusted: (): boolean =>
-      this.core.modules.db?.permissions.allowTrusted(this.pv.si, this.pv.proto, this.pv.fu, this.pv.ru)
-        .allowed ?? false,
-  };
-
-  readonly pike = { pike_check_req: (): boolean => this.core.modules.pike.allow(this.pv.si) };
-
-  readonly htable = {
-    sht_get: (table: string, key: string): unknown => this.core.modules.htable.table(table)?.get(key),
-    sht_set: (table: string, key: string, value: string | number) => {
-      this.core.modules.htable.table(table)?.set(key, value);
-    },
-  };
-
-  readonly alias_db = {
-    lookup: async (_table: string): Promise<boolean> => {
-      const hit = this.core.modules.db?.aliasDb.lookup(this.pv.rU ?? "", this.pv.rd)[0];
-      if (!hit) return false;
-      this.msg.uri = hit.uri;
-      return true;
-    },
-  };
-
-  readonly speeddial = {
-    lookup: async (_table: string): Promise<boolean> => {
-      const hit = this.core.modules.db?.speedDial.lookup(this.pv.fU ?? "", this.pv.fd, this.pv.rU ?? "");
-      if (!hit) return false;
-      this.msg.uri = hit.newUri;
-      return true;
-    },
-  };
-
-  readonly group = {
-    is_user_in: (which: "From" | "To" | "Request-URI" | "Credentials", group: string): boolean => {
-      const g = this.core.modules.db?.group;
-      if (!g) return false;
-      const m = this.msg;
-      const u =
-        which === "From"
-          ? m.from.uri
-          : which === "To"
-            ? m.to.uri
-            : which === "Request-URI"
-              ? m.ruri
-              : undefined;
-      const user = u ? (uriUser(u) ?? "") : (this.authUser ?? "");
-      const domain = u ? u.host : m.from.uri.host;
-      return g.isUserIn(user, domain, group);
-    },
-  };
-
-  readonly domain = {
-    is_domain_local: (d: string): boolean => this.core.modules.db?.domain.isDomainLocal(d) ?? false,
-  };
-
-  readonly dialplan = {
-    dp_translate: (dpid: number): boolean => {
-      const r = this.core.modules.db?.dialplan.translate(dpid, this.pv.rU ?? "", { uri: this.msg.uri });
-      if (!r) return false;
-      if (r.output) this.pv.rU = r.output;
-      this.pv.vars.set("dp_attrs", r.attrs);
-      return true;
-    },
-  };
-
-  readonly dispatcher = {
-    ds_select_dst: (set: number, alg: number): boolean => this.dsSelect(set, alg, false),
-    ds_select_domain: (set: number, alg: number): boolean => this.dsSelect(set, alg, true),
-    ds_next_dst: (): boolean => {
-      const ds = this.core.modules.db?.dispatcher;
-      const sel = this.dsSel ?? (this.cell?.vars.get("$ds") as DsSelection | undefined) ?? null;
-      const t = sel && ds?.next(sel);
-      if (!t) return false;
-      this.dstUri = t.uri;
-      return true;
-    },
-    ds_mark_dst: (state?: string): boolean => {
-      const sel = this.dsSel ?? (this.cell?.vars.get("$ds") as DsSelection | undefined) ?? null;
-      return sel ? (this.core.modules.db?.dispatcher.markDst(sel, state) ?? false) : false;
-    },
-    ds_is_from_list: (group?: number): boolean =>
-      Boolean(
-        this.core.modules.db?.dispatcher.isFromList(this.pv.si, this.pv.sp, {
-          setid: group,
-          proto: this.pv.proto,
-        }),
-      ),
-  };
-
-  private dsSelect(set: number, alg: number, domain: boolean): boolean {
+  dsSelect(set: number, alg: number, domain: boolean): boolean {
     const ds = this.core.modules.db?.dispatcher;
     if (!ds) return false;
     const m = this.msg;
@@ -660,5 +283,590 @@ export class KsrContext implements Ksr {
 
   cfg_get(group: string, name: string): string | number {
     return this.core.modules.cfg.get(group, name) as string | number;
+  }
+}
+
+// ---- KEMI groups ----------------------------------------------------------------------------------
+
+class SlApi {
+  constructor(private readonly k: KsrContext) {}
+
+  send_reply(code: number, reason: string, headers?: [string, string][]) {
+    return this.k.reply(code, reason, headers);
+  }
+
+  sl_reply_error() {
+    return this.k.reply(500, "Server Internal Error");
+  }
+}
+
+class TmApi {
+  constructor(private readonly k: KsrContext) {}
+
+  async t_relay(): Promise<boolean> {
+    const m = this.k.msg;
+    if (m.method === "CANCEL") return this.k.relayCancel();
+    if (!this.k.tx) {
+      const ok = await this.k.core.tm.forwardStateless(m, this.k.dstUri);
+      if (ok) this.k.core.transport.counters.fwd_requests++;
+      return ok;
+    }
+    const cell = this.k.ensureCell();
+    if (!cell) return false;
+    if (this.k.routes.failure) cell.onFailure = this.k.routes.failure;
+    if (this.k.routes.reply) cell.onReply = this.k.routes.reply;
+    if (this.k.routes.branch) cell.onBranch = this.k.routes.branch;
+    cell.flags = this.k.msgFlags;
+    const targets: BranchTarget[] = [
+      { uri: m.uri, dstUri: this.k.dstUri ?? undefined, path: this.k.path || undefined },
+      ...this.k.appended.splice(0),
+    ];
+    const ok = await this.k.core.tm.relay(cell, targets);
+    if (ok) this.k.core.transport.counters.fwd_requests += targets.length;
+    return ok;
+  }
+
+  t_check_trans(): boolean {
+    if (this.k.msg.method === "CANCEL")
+      return this.k.core.transactions.findInviteForCancel(this.k.msg) !== undefined;
+    return false; // retransmissions are absorbed by the transaction layer before the script runs
+  }
+
+  t_precheck_trans(): boolean {
+    return false;
+  }
+
+  t_newtran(): boolean {
+    return this.k.ensureCell() !== undefined;
+  }
+
+  t_reply(code: number, reason: string) {
+    const cell = this.k.ensureCell();
+    if (cell) this.k.core.tm.reply(cell, code, reason);
+  }
+
+  t_on_failure(name: string) {
+    this.k.routes.failure = name;
+    if (this.k.cell) this.k.cell.onFailure = name;
+  }
+
+  t_on_reply(name: string) {
+    this.k.routes.reply = name;
+    if (this.k.cell) this.k.cell.onReply = name;
+  }
+
+  t_on_branch(name: string) {
+    this.k.routes.branch = name;
+    if (this.k.cell) this.k.cell.onBranch = name;
+  }
+
+  t_is_set(what: "failure_route" | "onreply_route" | "branch_route"): boolean {
+    const r = this.k.cell ?? this.k.routes;
+    if (what === "failure_route") return Boolean("onFailure" in r ? r.onFailure : this.k.routes.failure);
+    if (what === "onreply_route") return Boolean("onReply" in r ? r.onReply : this.k.routes.reply);
+    return Boolean("onBranch" in r ? r.onBranch : this.k.routes.branch);
+  }
+
+  t_load_contacts(): boolean {
+    const all = [
+      { uri: this.k.msg.uri, dstUri: this.k.dstUri ?? "", path: this.k.path, q: this.k.ruriQ },
+      ...this.k.appended
+        .splice(0)
+        .map((b) => ({ uri: b.uri, dstUri: b.dstUri ?? "", path: b.path ?? "", q: b.q ?? 1 })),
+    ];
+    if (all.length < 2) return true;
+    this.k.contactQueue = loadContacts(
+      all.map((b) => ({
+        ...b,
+        flags: 0,
+        socket: "",
+        received: "",
+        instance: "",
+        regId: 0,
+        ruid: "",
+        userAgent: "",
+        connectionId: -1,
+      })),
+    );
+    if (this.k.cell) this.k.cell.vars.set("$contacts", this.k.contactQueue);
+    return true;
+  }
+
+  t_next_contacts(): boolean {
+    const queue = this.k.contactQueue ?? (this.k.cell?.vars.get("$contacts") as ContactQueue | undefined);
+    if (!queue) return false;
+    const group = nextContacts(queue);
+    if (!group || group.length === 0) return false;
+    const [first, ...rest] = group;
+    this.k.msg.uri = first.uri;
+    this.k.dstUri = first.dstUri || null;
+    this.k.path = first.path;
+    for (const b of rest)
+      this.k.appended.push({ uri: b.uri, dstUri: b.dstUri || undefined, path: b.path || undefined, q: b.q });
+    return true;
+  }
+
+  t_is_canceled(): boolean {
+    return this.k.cell?.canceled ?? false;
+  }
+
+  t_check_status(re: string): boolean {
+    return new RegExp(`^(${re})$`).test(String(this.k.failureStatus));
+  }
+
+  append_branch(uri?: string, q?: number) {
+    this.k.appended.push({
+      uri: uri ?? this.k.msg.uri,
+      dstUri: uri ? undefined : (this.k.dstUri ?? undefined),
+      q,
+    });
+  }
+}
+
+class MaxfwdApi {
+  constructor(private readonly k: KsrContext) {}
+
+  /** mf_process_maxfwd_header(limit): -1 when it reached 0 (reply 483), else decremented. */
+  process_maxfwd(limit: number): number {
+    let mf: number | undefined;
+    try {
+      mf = this.k.msg.maxForwards;
+    } catch {
+      return -2;
+    }
+    if (mf === undefined) {
+      this.k.msg.set("Max-Forwards", String(limit));
+      return 2;
+    }
+    if (mf === 0) return -1;
+    this.k.msg.set("Max-Forwards", String(Math.min(mf - 1, limit)));
+    return 1;
+  }
+}
+
+class SanityApi {
+  constructor(private readonly k: KsrContext) {}
+
+  /** sanity_check(): R-URI, CSeq method, From/To/Call-ID/Via present; replies 400 itself. */
+  sanity_check(): boolean {
+    const m = this.k.msg;
+    let reason = "";
+    try {
+      if (!m.ruri) reason = "Bad Request-URI";
+      else if (m.cseq.method !== m.method) reason = "CSeq method does not match request method";
+      else if (!m.callId) reason = "Missing Call-ID";
+      else if (!m.via) reason = "Missing Via";
+      else if (!m.from.uri.host || !m.to.uri) reason = "Bad From or To";
+    } catch (e) {
+      reason = (e as Error).message || "Malformed message";
+    }
+    if (!reason) return true;
+    if (this.k.msg.method !== "ACK") this.k.reply(400, reason);
+    return false;
+  }
+}
+
+class RrApi {
+  constructor(private readonly k: KsrContext) {}
+
+  loose_route(): boolean {
+    return looseRoute(this.k.msg, (u) => this.k.core.isMyself(u));
+  }
+
+  record_route(params?: string) {
+    const src = this.k.msg.source;
+    const own = this.k.core.advertisedFor(src?.localSocket);
+    if (!own) return;
+    recordRoute(this.k.msg, rrUri(own.host, own.port, own.proto, (params ?? "") + this.k.rrParams));
+  }
+
+  add_rr_param(param: string) {
+    this.k.rrParams += param.startsWith(";") ? param : `;${param}`;
+  }
+
+  check_route_param(param: string): boolean {
+    const [name, value] = param.split("=");
+    for (const r of this.k.msg.routes()) {
+      if (!this.k.core.isMyself(r.uri)) continue;
+      const v = r.uri.params.get(name);
+      if (v !== undefined && (value === undefined || v === value)) return true;
+    }
+    return false;
+  }
+}
+
+class RegistrarApi {
+  constructor(private readonly k: KsrContext) {}
+
+  async save(table: string, flags = 0): Promise<number> {
+    const m = this.k.msg;
+    const contacts = m.contacts();
+    const res = await this.k.core.modules.registrar.save(
+      {
+        toUser: m.to.uri.user ?? "",
+        toDomain: m.to.uri.host,
+        callId: m.callId,
+        cseq: m.cseq.seq,
+        expires: m.get("expires"),
+        contacts:
+          contacts === "*"
+            ? [{ uri: "*" }]
+            : contacts.map((c) => ({ uri: c.uri.toString(), params: Object.fromEntries(c.params.list) })),
+        path: m.getAll("path"),
+        supported: m.getAll("supported"),
+        allow: m.has("allow") ? m.getAll("allow") : undefined,
+        userAgent: m.get("user-agent"),
+        received: this.k.received,
+        socket: m.source?.localSocket,
+        connectionId: m.source?.connectionId,
+        cflags: this.k.branchFlags,
+      },
+      table,
+      flags,
+    );
+    this.k.reply(
+      res.status,
+      res.reason,
+      res.headers.map((h) => [h.name, h.value] as const),
+    );
+    return res.code;
+  }
+
+  async lookup(table: string): Promise<number> {
+    const r = await this.k.core.modules.registrar.lookup(
+      { user: this.k.pv.rU ?? "", domain: this.k.pv.rd, method: this.k.msg.method },
+      table,
+    );
+    if (r.code < 0 || r.branches.length === 0) return r.code < 0 ? r.code : -1;
+    const [first, ...rest] = r.branches;
+    this.k.msg.uri = first.uri;
+    this.k.dstUri = first.dstUri || null;
+    this.k.path = first.path;
+    this.k.ruriQ = first.q;
+    for (const b of rest)
+      this.k.appended.push({ uri: b.uri, dstUri: b.dstUri || undefined, path: b.path || undefined, q: b.q });
+    return r.code;
+  }
+}
+
+class AuthApi {
+  constructor(private readonly k: KsrContext) {}
+
+  async auth_check(realm: string, table: string, flags: number): Promise<number> {
+    const authDb = this.k.core.modules.db?.authDb;
+    if (!authDb) return -1;
+    const m = this.k.msg;
+    const r = await authDb.auth_check(
+      {
+        method: m.method,
+        headers: m.headers,
+        body: m.body,
+        fromUser: m.from.uri.user ?? undefined,
+        fromDomain: m.from.uri.host,
+        toUser: m.to.uri.user ?? undefined,
+        toDomain: m.to.uri.host,
+        ruriUser: m.ruri.user ?? undefined,
+        ruriDomain: m.ruri.host,
+      },
+      realm,
+      table,
+      flags,
+    );
+    this.k.credentials = r.header;
+    this.k.staleNonce = r.code === -4;
+    if (r.code > 0) this.k.authUser = r.user ?? null;
+    return r.code;
+  }
+
+  auth_challenge(realm: string, flags: number) {
+    const ch = this.k.core.modules.auth.auth_challenge(
+      this.k.msg.method,
+      realm,
+      flags | 1 | (this.k.staleNonce ? 16 : 0),
+    );
+    this.k.reply(
+      ch.status,
+      ch.reason,
+      ch.headers.map((h) => [h.name, h.value] as const),
+    );
+  }
+
+  consume_credentials() {
+    this.k.msg.headers = consumeCredentials(this.k.msg.headers, this.k.credentials);
+  }
+}
+
+class NathelperApi {
+  constructor(private readonly k: KsrContext) {}
+
+  force_rport() {
+    const src = this.k.msg.source;
+    if (src) applyReceived(this.k.msg, src.ip, src.port, { forceRport: true });
+  }
+
+  /** nat_uac_test(flags): 1 private Contact, 2 Via host != source, 16 Via port != source port. */
+  nat_uac_test(flags: number): boolean {
+    const src = this.k.msg.source;
+    const via = this.k.msg.via;
+    if (!src || !via) return false;
+    if (flags & 2 && via.host.replace(/^\[|\]$/g, "") !== src.ip) return true;
+    if (flags & 16 && (via.port ?? 5060) !== src.port) return true;
+    if (flags & 1) {
+      const c = this.k.msg.contacts();
+      if (c !== "*" && c.some((n) => PRIVATE_V4.test(n.uri.hostAddress))) return true;
+    }
+    return false;
+  }
+
+  fix_nated_register() {
+    const src = this.k.msg.source;
+    if (src) this.k.received = receivedUri(src.proto, src.ip, src.port);
+  }
+
+  /** set_contact_alias(): ;alias=ip~port~proto on the Contact so in-dialog requests reach the NAT. */
+  set_contact_alias() {
+    const src = this.k.msg.source;
+    const c = this.k.msg.get("contact");
+    if (!src || !c || c === "*") return;
+    try {
+      const na = parseNameAddr(c);
+      na.uri.params.set("alias", `${src.ip}~${src.port}~${src.proto === "tcp" ? 2 : 1}`);
+      this.k.msg.replaceFirst("contact", na.toString());
+    } catch {
+      // an unparsable Contact is left as it is
+    }
+  }
+
+  /** handle_ruri_alias(): an R-URI with ;alias= goes to that address ($du) and loses the parameter. */
+  handle_ruri_alias() {
+    const alias = this.k.msg.ruri.params.get("alias");
+    if (!alias) return;
+    const [ip, port, proto] = alias.split("~");
+    const u = this.k.msg.ruri.clone();
+    u.params.delete("alias");
+    this.k.msg.ruri = u;
+    this.k.dstUri = `sip:${ip.includes(":") ? `[${ip}]` : ip}:${port}${proto === "2" ? ";transport=tcp" : ""}`;
+  }
+}
+
+class PermissionsApi {
+  constructor(private readonly k: KsrContext) {}
+
+  allow_source_address(group = 1): boolean {
+    return (
+      this.k.core.modules.db?.permissions.allowSourceAddress(group, this.k.pv.si, this.k.pv.sp).allowed ??
+      false
+    );
+  }
+
+  allow_trusted(): boolean {
+    return (
+      this.k.core.modules.db?.permissions.allowTrusted(
+        this.k.pv.si,
+        this.k.pv.proto,
+        this.k.pv.fu,
+        this.k.pv.ru,
+      ).allowed ?? false
+    );
+  }
+}
+
+class PikeApi {
+  constructor(private readonly k: KsrContext) {}
+
+  pike_check_req(): boolean {
+    return this.k.core.modules.pike.allow(this.k.pv.si);
+  }
+}
+
+class HtableApi {
+  constructor(private readonly k: KsrContext) {}
+
+  sht_get(table: string, key: string): unknown {
+    return this.k.core.modules.htable.table(table)?.get(key);
+  }
+
+  sht_set(table: string, key: string, value: string | number) {
+    this.k.core.modules.htable.table(table)?.set(key, value);
+  }
+}
+
+class AliasDbApi {
+  constructor(private readonly k: KsrContext) {}
+
+  async lookup(_table: string): Promise<boolean> {
+    const hit = this.k.core.modules.db?.aliasDb.lookup(this.k.pv.rU ?? "", this.k.pv.rd)[0];
+    if (!hit) return false;
+    this.k.msg.uri = hit.uri;
+    return true;
+  }
+}
+
+class SpeeddialApi {
+  constructor(private readonly k: KsrContext) {}
+
+  async lookup(_table: string): Promise<boolean> {
+    const hit = this.k.core.modules.db?.speedDial.lookup(
+      this.k.pv.fU ?? "",
+      this.k.pv.fd,
+      this.k.pv.rU ?? "",
+    );
+    if (!hit) return false;
+    this.k.msg.uri = hit.newUri;
+    return true;
+  }
+}
+
+class GroupApi {
+  constructor(private readonly k: KsrContext) {}
+
+  is_user_in(which: "From" | "To" | "Request-URI" | "Credentials", group: string): boolean {
+    const g = this.k.core.modules.db?.group;
+    if (!g) return false;
+    const m = this.k.msg;
+    const u =
+      which === "From"
+        ? m.from.uri
+        : which === "To"
+          ? m.to.uri
+          : which === "Request-URI"
+            ? m.ruri
+            : undefined;
+    const user = u ? (uriUser(u) ?? "") : (this.k.authUser ?? "");
+    const domain = u ? u.host : m.from.uri.host;
+    return g.isUserIn(user, domain, group);
+  }
+}
+
+class DomainApi {
+  constructor(private readonly k: KsrContext) {}
+
+  is_domain_local(d: string): boolean {
+    return this.k.core.modules.db?.domain.isDomainLocal(d) ?? false;
+  }
+}
+
+class DialplanApi {
+  constructor(private readonly k: KsrContext) {}
+
+  dp_translate(dpid: number): boolean {
+    const r = this.k.core.modules.db?.dialplan.translate(dpid, this.k.pv.rU ?? "", { uri: this.k.msg.uri });
+    if (!r) return false;
+    if (r.output) this.k.pv.rU = r.output;
+    this.k.pv.vars.set("dp_attrs", r.attrs);
+    return true;
+  }
+}
+
+class DispatcherApi {
+  constructor(private readonly k: KsrContext) {}
+
+  ds_select_dst(set: number, alg: number): boolean {
+    return this.k.dsSelect(set, alg, false);
+  }
+
+  ds_select_domain(set: number, alg: number): boolean {
+    return this.k.dsSelect(set, alg, true);
+  }
+
+  ds_next_dst(): boolean {
+    const ds = this.k.core.modules.db?.dispatcher;
+    const sel = this.k.dsSel ?? (this.k.cell?.vars.get("$ds") as DsSelection | undefined) ?? null;
+    const t = sel && ds?.next(sel);
+    if (!t) return false;
+    this.k.dstUri = t.uri;
+    return true;
+  }
+
+  ds_mark_dst(state?: string): boolean {
+    const sel = this.k.dsSel ?? (this.k.cell?.vars.get("$ds") as DsSelection | undefined) ?? null;
+    return sel ? (this.k.core.modules.db?.dispatcher.markDst(sel, state) ?? false) : false;
+  }
+
+  ds_is_from_list(group?: number): boolean {
+    return Boolean(
+      this.k.core.modules.db?.dispatcher.isFromList(this.k.pv.si, this.k.pv.sp, {
+        setid: group,
+        proto: this.k.pv.proto,
+      }),
+    );
+  }
+}
+
+/** The pseudo-variables of one request: prototype accessors over the message and the context. */
+class MsgPv implements KsrPv {
+  constructor(
+    private readonly k: KsrContext,
+    readonly vars: Map<string, unknown>,
+  ) {}
+
+  get rm(): string {
+    return this.k.msg.method;
+  }
+  get ru(): string {
+    return this.k.msg.uri;
+  }
+  set ru(v: string) {
+    this.k.msg.uri = v;
+  }
+  get rU(): string | null {
+    return uriUser(this.k.msg.ruri);
+  }
+  set rU(v: string | null) {
+    const m = this.k.msg;
+    const u = m.ruri.clone();
+    u.user = v;
+    m.ruri = u;
+  }
+  get rd(): string {
+    return this.k.msg.ruri.host;
+  }
+  set rd(v: string) {
+    const m = this.k.msg;
+    const u = m.ruri.clone();
+    u.host = v;
+    m.ruri = u;
+  }
+  get du(): string | null {
+    return this.k.dstUri;
+  }
+  set du(v: string | null) {
+    this.k.dstUri = v;
+  }
+  get fu(): string {
+    return this.k.msg.from.uri.toString();
+  }
+  get fU(): string | null {
+    return uriUser(this.k.msg.from.uri);
+  }
+  get fd(): string {
+    return this.k.msg.from.uri.host;
+  }
+  get tu(): string {
+    return this.k.msg.to.uri.toString();
+  }
+  get tU(): string | null {
+    return uriUser(this.k.msg.to.uri);
+  }
+  get td(): string {
+    return this.k.msg.to.uri.host;
+  }
+  get si(): string {
+    return this.k.msg.source?.ip ?? "";
+  }
+  get sp(): number {
+    return this.k.msg.source?.port ?? 0;
+  }
+  get proto(): string {
+    return this.k.msg.source?.proto ?? "udp";
+  }
+  get ua(): string {
+    return this.k.msg.get("user-agent") ?? "";
+  }
+  get ci(): string {
+    return this.k.msg.callId;
+  }
+  get au(): string | null {
+    return this.k.authUser;
   }
 }
