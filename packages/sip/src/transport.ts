@@ -93,7 +93,6 @@ interface Connection {
 }
 
 const CRLF = Buffer.from("\r\n");
-const UDP_RCVBUF = 8 * 1024 * 1024;
 const CONTENT_LENGTH_RE = /^(?:content-length|l)[ \t]*:\s*([^\r\n]*)/im;
 
 function topViaOrUndefined(msg: SipMessage): Via | undefined {
@@ -196,13 +195,7 @@ export class TransportLayer {
     const s = typeof spec === "string" ? parseSocketSpec(spec) : spec;
     const family = familyOf(s.host);
     if (s.proto === "udp") {
-      // A large receive buffer absorbs bursts (Kamailio raises SO_RCVBUF too); the kernel caps it at rmem_max.
-      const socket = createSocket({
-        type: family === 6 ? "udp6" : "udp4",
-        ipv6Only: family === 6,
-        recvBufferSize: UDP_RCVBUF,
-        sendBufferSize: UDP_RCVBUF,
-      });
+      const socket = createSocket({ type: family === 6 ? "udp6" : "udp4", ipv6Only: family === 6 });
       socket.bind(s.port, s.host);
       await once(socket, "listening");
       const port = socket.address().port;
