@@ -134,7 +134,10 @@ export interface SippOptions {
   inject?: string[];
   calls: number;
   rate?: number;
-  /** Local port (default ephemeral chosen by sipp). */
+  /**
+   * Local port. Default: a free port picked here; sipp itself would try 5060 first, so concurrent
+   * runs on one host would receive each other's messages.
+   */
   localPort?: number;
   /** Local address (default 127.0.0.1), e.g. 127.0.0.2 for a second source address. */
   localIp?: string;
@@ -170,6 +173,15 @@ export interface SippProcess {
 
 /** Starts sipp in the background: a UAS that must be listening before the UAC calls. */
 export function startSipp(o: SippOptions): SippProcess {
+  const started = (async () => spawnSipp({ ...o, localPort: o.localPort ?? (await freeUdpTcpPort()) }))();
+  return {
+    done: started.then((p) => p.done),
+    kill: () => void started.then((p) => p.kill()),
+    stop: () => started.then((p) => p.stop()),
+  };
+}
+
+function spawnSipp(o: SippOptions & { localPort: number }): SippProcess {
   const dir = mkdtempSync(join(tmpdir(), "sb-sipp-"));
   const args = [
     `127.0.0.1:${o.port}`,
@@ -197,7 +209,8 @@ export function startSipp(o: SippOptions): SippProcess {
     join(dir, "stat.csv"),
     "-fd",
     "1",
-    ...(o.localPort ? ["-p", String(o.localPort)] : []),
+    "-p",
+    String(o.localPort),
     ...(o.duration !== undefined ? ["-d", String(o.duration)] : []),
     ...(o.args ?? []),
     // SIPP_TRACE=1 keeps each run's directory with sipp's message trace, for debugging a scenario.
