@@ -9,8 +9,8 @@
  */
 import { expect, type Page, test } from "@playwright/test";
 import { createDb, subscriber } from "@switchboard/db";
+import { type DbRelay, startDbRelay } from "@switchboard/db/relay";
 import { eq } from "drizzle-orm";
-import { type DbRelay, startDbRelay } from "../apps/sipd/src/testing/db-relay";
 import { type ConsoleServer, startConsole } from "./support/console-server";
 import { storageStateOf } from "./support/env";
 import { screenshot } from "./support/fixtures";

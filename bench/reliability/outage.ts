@@ -1,6 +1,6 @@
 /**
  * `npm run reliability:outage`: a sipp call run and a registration run through a sipd process whose
- * database connection goes through a TCP relay (apps/sipd/src/testing/db-relay.ts); the relay resets
+ * database connection goes through a TCP relay (@switchboard/db/relay); the relay resets
  * every connection for --outage seconds from --at (issue 8 item 6). The shared MariaDB is never
  * stopped. Prints a timeline (database state, sipd's GET /health, calls and registrations completed,
  * acc rows queued), then compares with sipp: calls failed, acc INVITE+BYE rows per completed call,
@@ -10,7 +10,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startDbRelay } from "../../apps/sipd/src/testing/db-relay.ts";
+import { startDbRelay } from "@switchboard/db/relay";
 import { authRow, freeUdpTcpPort, runSipp, startSipp } from "../../apps/sipd/src/testing/harness.ts";
 import { spawnSipd } from "../../apps/sipd/src/testing/process.ts";
 import { readSuccessLog, successLogArgs, successLogged } from "../../apps/sipd/src/testing/sipp-log.ts";
@@ -189,6 +189,7 @@ await runScript(async (cleanup) => {
   const all = (accRows as { method: string; callid: string }[]).map((r) => `${r.method} ${r.callid}`);
   const accounted = new Set(all);
   const missingAcc = ids.flatMap((id) => ["INVITE", "BYE"].filter((m) => !accounted.has(`${m} ${id}`)));
+  const [[cdrs]] = (await tdb.pool.query("SELECT COUNT(*) AS n FROM cdrs")) as unknown as [[{ n: number }]];
   const exit = await sipd.terminate();
 
   console.log("\nsummary");
@@ -211,6 +212,10 @@ await runScript(async (cleanup) => {
         [
           "acc",
           `${accounted.size} distinct INVITE/BYE rows for ${ids.length} completed calls (expected ${2 * ids.length}); ${missingAcc.length} missing; ${all.length - accounted.size} written twice (at-least-once retry)`,
+        ],
+        [
+          "cdrs",
+          `${cdrs.n} CDRs generated for ${ids.length} completed calls (informational: built after the acc rows)`,
         ],
         [
           "location",

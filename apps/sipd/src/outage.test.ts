@@ -1,6 +1,6 @@
 /**
  * A 10 s database outage during a sipp call run (issue 5 acc test, issue 8 item 6). sipd reaches
- * MariaDB through a TCP relay (testing/db-relay.ts) that resets every connection while it is "down",
+ * MariaDB through a TCP relay (@switchboard/db/relay) that resets every connection while it is "down",
  * so the shared server keeps serving the other test files. During the outage calls keep routing from
  * memory (credentials cached, usrloc db_mode 2) and registrations keep being accepted; the acc writer
  * queues and retries. After the relay comes back every call sipp completed has its acc INVITE and BYE
@@ -8,8 +8,8 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { type DbRelay, startDbRelay } from "@switchboard/db/relay";
 import { createTestDatabase } from "@switchboard/db/testing";
-import { type DbRelay, startDbRelay } from "./testing/db-relay.ts";
 import {
   authRow,
   freeUdpTcpPort,

@@ -1,5 +1,5 @@
 /**
- * A TCP relay between sipd and MariaDB, for database outages without stopping the shared server
+ * A TCP relay between a client (sipd, the console) and MariaDB, for database outages without stopping the shared server
  * (other test files use it at the same time). sipd connects to `url` (the database URL with the
  * relay's address); cut() resets every relayed connection and from then on resets each new one at
  * once, as a stopped server or a broken network would look to the client; restore() relays again.

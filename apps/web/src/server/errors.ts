@@ -80,6 +80,12 @@ function driverError(e: unknown): DriverError | null {
   return null;
 }
 
+/** True when `e` says the database cannot be reached (as opposed to a query it refused). */
+export function isDbUnreachable(e: unknown): boolean {
+  const d = driverError(e);
+  return !!d?.code && CONNECTION_CODES.has(d.code);
+}
+
 /** Index name from "Duplicate entry 'x' for key 'account_idx'" (MariaDB may prefix the table name). */
 export function duplicateKeyName(sqlMessage: string): string | null {
   const m = /for key '(?:[^'.]+\.)?([^']+)'$/.exec(sqlMessage);

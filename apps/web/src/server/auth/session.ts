@@ -3,8 +3,9 @@
  * hands out no live session), with a per-session CSRF token and a fixed lifetime.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { type AdminRole, type Db, sbAdmin, sbSession, toSqlDateTime } from "@switchboard/db";
+import { type AdminRole, type Db, fromSqlDateTime, sbAdmin, sbSession, toSqlDateTime } from "@switchboard/db";
 import { and, eq, gt, lt } from "drizzle-orm";
+import { LastKnown } from "../last-known";
 
 export const SESSION_COOKIE = "sb_session";
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
@@ -43,6 +44,9 @@ export async function createSession(
   return { token, csrfToken, expires };
 }
 
+/** Sessions as last read, for a database outage (see last-known.ts); deleting a session forgets it. */
+const lastKnownSessions = new LastKnown<Session | null>();
+
 /** The live session for a cookie token, or null when unknown or expired. */
 export async function loadSession(
   db: Db,
@@ -50,6 +54,13 @@ export async function loadSession(
   now = new Date(),
 ): Promise<Session | null> {
   if (!token || token.length > 200) return null;
+  const id = hashToken(token);
+  const session = await lastKnownSessions.read(id, () => readSession(db, id, now));
+  // A remembered session still expires on time while the database is away.
+  return session && fromSqlDateTime(session.expiresAt) > now ? session : null;
+}
+
+async function readSession(db: Db, id: string, now: Date): Promise<Session | null> {
   const rows = await db
     .select({
       id: sbSession.id,
@@ -62,7 +73,7 @@ export async function loadSession(
     })
     .from(sbSession)
     .innerJoin(sbAdmin, eq(sbAdmin.id, sbSession.adminId))
-    .where(and(eq(sbSession.id, hashToken(token)), gt(sbSession.expiresAt, toSqlDateTime(now))))
+    .where(and(eq(sbSession.id, id), gt(sbSession.expiresAt, toSqlDateTime(now))))
     .limit(1);
   const r = rows[0];
   if (!r) return null;
@@ -71,11 +82,13 @@ export async function loadSession(
 }
 
 export async function deleteSession(db: Db, sessionId: string): Promise<void> {
+  lastKnownSessions.forget((id) => id === sessionId);
   await db.delete(sbSession).where(eq(sbSession.id, sessionId));
 }
 
 /** Ends every session of an admin (password change, role change, deletion). */
 export async function deleteAdminSessions(db: Db, adminId: number): Promise<void> {
+  lastKnownSessions.forget((_, s) => s?.adminId === adminId);
   await db.delete(sbSession).where(eq(sbSession.adminId, adminId));
 }
 

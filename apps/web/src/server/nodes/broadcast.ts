@@ -5,6 +5,7 @@
 import { type Db, sbNode } from "@switchboard/db";
 import { eq } from "drizzle-orm";
 import { tryAudit } from "../audit";
+import { LastKnown } from "../last-known";
 import type { AuthedContext } from "../trpc";
 import type { NodeTarget } from "./caller";
 
@@ -15,8 +16,16 @@ export interface NodeCallResult {
   error?: string;
 }
 
+/** The node list as last read, so the RPC-driven pages keep working through a database outage. */
+const lastKnownNodes = new LastKnown<NodeTarget[]>(1);
+
 export async function enabledNodes(db: Db, kinds?: NodeTarget["kind"][]): Promise<NodeTarget[]> {
-  const rows = await db
+  const rows = await lastKnownNodes.read("enabled", () => readEnabledNodes(db));
+  return kinds ? rows.filter((n) => kinds.includes(n.kind)) : rows;
+}
+
+function readEnabledNodes(db: Db): Promise<NodeTarget[]> {
+  return db
     .select({
       id: sbNode.id,
       name: sbNode.name,
@@ -28,7 +37,6 @@ export async function enabledNodes(db: Db, kinds?: NodeTarget["kind"][]): Promis
     .from(sbNode)
     .where(eq(sbNode.enabled, true))
     .orderBy(sbNode.name);
-  return kinds ? rows.filter((n) => kinds.includes(n.kind)) : rows;
 }
 
 /** One audited call; failures come back as { ok: false, error } rather than as exceptions. */
