@@ -6,15 +6,11 @@
  *   const t = dp.translate(1, "0049301234");      // dp_translate("1", "$rU/$rU")
  *   if (t && t.output !== "") rU = t.output;      // empty output: keep the value (Kamailio does)
  *
- * Rules are compiled once per load; a row that does not compile is left out and reported with its id
+ * Rules are compiled once per load (by @switchboard/match, which the console uses too); a row that does not compile is left out and reported with its id
  * (`reload()` resolves with the issues). `dialplan.reload` / `dialplan.translate` / `dialplan.dump`
  * are the RPC commands.
  */
 import { type Db, schema } from "@switchboard/db";
-import type { RpcRegistry } from "@switchboard/rpc";
-import { asc } from "drizzle-orm";
-import { ReloadableTable, type ReloadReport } from "../shared/index.ts";
-import { registerDialplanRpc } from "./rpc.ts";
 import {
   buildDialplan,
   type DialplanData,
@@ -24,9 +20,13 @@ import {
   type TranslateContext,
   type Translation,
   translate,
-} from "./rules.ts";
+} from "@switchboard/match";
+import type { RpcRegistry } from "@switchboard/rpc";
+import { asc } from "drizzle-orm";
+import { ReloadableTable, type ReloadReport } from "../shared/index.ts";
+import { registerDialplanRpc } from "./rpc.ts";
 
-export type { DialplanRow, DialplanRule, TranslateContext, Translation } from "./rules.ts";
+export type { DialplanRow, DialplanRule, TranslateContext, Translation } from "@switchboard/match";
 
 export interface DialplanParams {
   /** Seconds between two accepted `dialplan.reload` RPC commands (Kamailio default 5; 0 = no limit). */

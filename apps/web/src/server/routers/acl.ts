@@ -8,9 +8,9 @@
  * until permissions.addressReload / trustedReload ran on every node.
  */
 import { address, grp, reGrp, toSqlDateTime, trusted } from "@switchboard/db";
+import { compileRegex } from "@switchboard/match";
 import { and, eq, inArray, or, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { posixRegExp } from "../../shared/patterns";
 import {
   addressCreate,
   addressUpdate,
@@ -80,7 +80,7 @@ const groupsRouter = router({
     const uri = `sip:${input.username}@${input.domain}`;
     const regexGroups = (await ctx.db.select().from(reGrp).orderBy(reGrp.groupId, reGrp.id)).filter((r) => {
       try {
-        return posixRegExp(r.regExp, false, true).test(uri);
+        return compileRegex(r.regExp, "ere", { icase: true }).test(uri);
       } catch {
         return false;
       }

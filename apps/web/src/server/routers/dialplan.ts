@@ -2,14 +2,14 @@
  * Dialplan rules (`dialplan`), grouped by dpid and ordered by priority, and the live test box.
  * Edits need the admin role and mark the dialplan module changed until `dialplan.reload` ran on every
  * node. `translate` asks a node (dialplan.translate) and evaluates the table itself to name the rule
- * that matched (see ../dialplan-eval.ts).
+ * that matched with @switchboard/match, the code the node loads the table with.
  */
 import { dialplan } from "@switchboard/db";
+import { buildDialplan, matchRule } from "@switchboard/match";
 import { and, asc, count, desc, eq, inArray, or, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { idsInput, listInput } from "../../shared/schemas/common";
 import { dialplanCreate, dialplanTranslate, dialplanUpdate } from "../../shared/schemas/dialplan";
-import { evaluateDialplan } from "../dialplan-eval";
 import { pageOf, prefixMatch, sortKeyOf } from "../list";
 import { askNode } from "../live";
 import { markChanged } from "../reload";
@@ -99,7 +99,8 @@ export const dialplanRouter = router({
       .from(dialplan)
       .where(eq(dialplan.dpid, input.dpid))
       .orderBy(asc(dialplan.pr), asc(dialplan.id));
-    const table = evaluateDialplan(rules, input.input);
+    const built = buildDialplan(rules);
+    const table = matchRule(built.data, input.dpid, input.input);
     const answer = await askNode(ctx, input.nodeId, "dialplan.translate", [input.dpid, input.input]);
     const result = answer.result as { Output?: unknown; Attributes?: unknown } | undefined;
     return {
@@ -116,7 +117,7 @@ export const dialplanRouter = router({
         matchLen: table.rule.matchLen,
         output: table.output,
         attrs: table.rule.attrs,
-        skipped: table.skipped,
+        skipped: built.issues.map((i) => ({ id: i.id, error: i.message })),
       },
     };
   }),

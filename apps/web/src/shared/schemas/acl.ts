@@ -2,9 +2,11 @@
  * Access control tables: group membership (`grp`), regular-expression groups (`re_grp`) of the group
  * module, and the permissions module's `address` and `trusted` tables.
  */
+
+import { compileRegex } from "@switchboard/match";
 import { z } from "zod";
 import { ipFamily, isHostname, isIpAddress, networkError } from "../addresses";
-import { patternError, posixRegExp } from "../patterns";
+import { patternError } from "../patterns";
 import { sipDomain, sipUser } from "./common";
 
 const id = z.number().int().positive();
@@ -29,7 +31,7 @@ const posixPattern = (label: string, basic: boolean, max: number) =>
     .string()
     .max(max, `${label} is at most ${max} characters`)
     .superRefine((v, c) => {
-      const err = v ? patternError(() => posixRegExp(v, basic)) : null;
+      const err = v ? patternError(() => compileRegex(v, basic ? "bre" : "ere")) : null;
       if (err) c.addIssue({ code: "custom", message: `invalid ${label}: ${err}` });
     });
 

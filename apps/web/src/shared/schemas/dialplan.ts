@@ -1,11 +1,13 @@
 /**
  * `dialplan` rows, checked the way the dialplan module compiles them when it loads the table: with
  * match_op 1 the match expression must compile, subst_exp must compile, and repl_exp may only refer to
- * sub-expressions (\1..\9) that subst_exp has. See ../patterns.ts for what a JavaScript check can
- * and cannot tell about a PCRE pattern.
+ * sub-expressions (\1..\9) that subst_exp has. The checks are @switchboard/match's, the code the
+ * dialplan module compiles rows with; this file adds the messages a form shows.
  */
+
+import { captureCount, compileRegex, parseRepl } from "@switchboard/match";
 import { z } from "zod";
-import { captureCount, patternError, pcreRegExp } from "../patterns";
+import { patternError } from "../patterns";
 
 export const MATCH_OPS = [
   { value: 0, label: "equal" },
@@ -36,32 +38,31 @@ const dialplanFields = z.object({
 
 type DialplanFields = z.infer<typeof dialplanFields>;
 
-/** Highest \N in a replacement (Kamailio's parse_repl), or a message for an escape it does not know. */
+/** Highest \N in a replacement (Kamailio's parse_repl), or why the module would refuse it (unknown escape, bad $pv). */
 export function replGroups(repl: string): { max: number } | { error: string } {
-  let max = 0;
-  for (let i = 0; i < repl.length; i++) {
-    if (repl[i] !== "\\" || i + 1 >= repl.length) continue;
-    const n = repl[++i];
-    if (n >= "0" && n <= "9") max = Math.max(max, Number(n));
-    else if (!"\\nrt$u".includes(n))
-      return { error: `unknown escape \\${n} (use \\0-\\9, \\\\, \\n, \\r, \\t, \\$, \\u)` };
+  try {
+    return { max: parseRepl(repl).maxGroup };
+  } catch (e) {
+    const msg = (e as Error).message;
+    return {
+      error: msg.startsWith("unknown escape") ? `${msg} (use \\0-\\9, \\\\, \\n, \\r, \\t, \\$, \\u)` : msg,
+    };
   }
-  return { max };
 }
 
 /** Adds a field issue for every part of the rule the dialplan module would refuse. */
 function checkRule(v: DialplanFields, c: z.RefinementCtx) {
   if (v.matchOp === 1) {
-    const err = patternError(() => pcreRegExp(v.matchExp));
+    const err = patternError(() => compileRegex(v.matchExp, "pcre"));
     if (err)
       c.addIssue({ code: "custom", path: ["matchExp"], message: `invalid regular expression: ${err}` });
   }
   let groups = 0;
   if (v.substExp) {
-    const err = patternError(() => pcreRegExp(v.substExp));
+    const err = patternError(() => compileRegex(v.substExp, "pcre"));
     if (err)
       c.addIssue({ code: "custom", path: ["substExp"], message: `invalid regular expression: ${err}` });
-    else groups = captureCount(pcreRegExp(v.substExp));
+    else groups = captureCount(compileRegex(v.substExp, "pcre"));
   }
   const repl = replGroups(v.replExp);
   if ("error" in repl) c.addIssue({ code: "custom", path: ["replExp"], message: repl.error });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { buildDialplan, type DialplanRow, parseRepl, translate } from "./rules.ts";
+import { buildDialplan, type DialplanRow, matchRule, parseRepl, translate } from "./dialplan.ts";
 
 let nextId = 1;
 function row(r: Partial<DialplanRow> & Pick<DialplanRow, "matchOp" | "matchExp">): DialplanRow {
@@ -117,4 +117,65 @@ test("an output of 127 characters or more is an overflow", () => {
   ]);
   assert.equal(translate(r.data, 10, "x".repeat(63))?.output.length, 126);
   assert.equal(translate(r.data, 10, "x".repeat(64)), null);
+});
+
+test("matchRule names the rule even when its subst_exp fails, with a null output", () => {
+  const r = buildDialplan([
+    row({
+      dpid: 11,
+      pr: 1,
+      matchOp: 1,
+      matchExp: "^00",
+      substExp: "^00(\\d+)$",
+      replExp: "+\\1",
+      attrs: "intl",
+    }),
+  ]);
+  assert.deepEqual(
+    { attrs: matchRule(r.data, 11, "004930")?.rule.attrs, output: matchRule(r.data, 11, "004930")?.output },
+    { attrs: "intl", output: "+4930" },
+  );
+  const failed = matchRule(r.data, 11, "0049x");
+  assert.equal(failed?.rule.attrs, "intl");
+  assert.equal(failed?.output, null);
+  assert.equal(matchRule(r.data, 11, "49"), null);
+  assert.equal(matchRule(r.data, 12, "0049"), null, "unknown dpid");
+});
+
+test("same-length rules win over any-length ones whatever their priority; no match is null", () => {
+  // Rows as loaded (ORDER BY pr): a length-5 rule with a lower pr, the any-length rule, a length-4 rule.
+  const r = buildDialplan([
+    row({ dpid: 13, pr: 0, matchOp: 1, matchExp: "^0", matchLen: 5, attrs: "len5" }),
+    row({ dpid: 13, pr: 1, matchOp: 1, matchExp: "^0", attrs: "any" }),
+    row({ dpid: 13, pr: 9, matchOp: 1, matchExp: "^0", matchLen: 4, attrs: "len4" }),
+  ]);
+  assert.equal(matchRule(r.data, 13, "0123")?.rule.attrs, "len4");
+  assert.equal(matchRule(r.data, 13, "01234")?.rule.attrs, "len5");
+  assert.equal(matchRule(r.data, 13, "012")?.rule.attrs, "any");
+  assert.equal(matchRule(r.data, 13, "9"), null);
+});
+
+test("a regex matches anywhere in the input, equal and fnmatch the whole input", () => {
+  const r = buildDialplan([
+    row({ dpid: 14, pr: 1, matchOp: 0, matchExp: "112", attrs: "eq" }),
+    row({ dpid: 14, pr: 2, matchOp: 2, matchExp: "00*", attrs: "fn" }),
+    row({ dpid: 14, pr: 3, matchOp: 1, matchExp: "9$", attrs: "re" }),
+  ]);
+  assert.equal(matchRule(r.data, 14, "112")?.rule.attrs, "eq");
+  assert.equal(matchRule(r.data, 14, "0049")?.rule.attrs, "fn");
+  assert.equal(matchRule(r.data, 14, "1239")?.rule.attrs, "re");
+  assert.equal(matchRule(r.data, 14, "1120"), null);
+});
+
+test("repl_exp escapes: \\\\ is a backslash, $pv and \\u are empty without a context", () => {
+  const r = buildDialplan([
+    row({ dpid: 15, matchOp: 1, matchExp: ".", substExp: "(.*)", replExp: "a\\\\b$rU\\u" }),
+  ]);
+  assert.equal(translate(r.data, 15, "x")?.output, "a\\b");
+});
+
+test("repl_exp referring to a group without subst_exp is refused, as Kamailio's build_rule does", () => {
+  const r = buildDialplan([row({ dpid: 16, matchOp: 0, matchExp: "x", replExp: "fixed\\1" })]);
+  assert.equal(r.size, 0);
+  assert.match(r.issues[0].message, /refers to 1 sub-expressions/);
 });

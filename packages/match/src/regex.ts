@@ -3,7 +3,9 @@
  * same way, and this file rewrites the parts it does not:
  *
  * - "pcre": PCRE2 (dialplan match_exp/subst_exp). POSIX classes in brackets, \A \z \Z, and leading
- *   option settings such as (?i) are rewritten; anything else JS cannot parse is reported.
+ *   option settings such as (?i) are rewritten. PCRE-only syntax JavaScript cannot run is refused with
+ *   the reason although Kamailio would take it: possessive quantifiers (a++), atomic groups (?>…),
+ *   \Q…\E, \K, recursion (?R), conditionals (?(1)…), and Python-style names (?P<n>…) (write (?<n>…)).
  * - "ere":  POSIX extended, regcomp(REG_EXTENDED) (group `re_grp.reg_exp`).
  * - "bre":  POSIX basic, regcomp() without REG_EXTENDED (permissions `trusted.from_pattern`,
  *   `ruri_pattern`): \( \) \{ \} group and count, GNU's \| \+ \? are operators, while ( ) { } | + ?
@@ -47,7 +49,7 @@ function bracket(p: string, i: number, backslash: "literal" | "escape"): { js: s
     if (c === "[" && p[j + 1] === ":") {
       const close = p.indexOf(":]", j + 2);
       const cls = close < 0 ? undefined : POSIX_CLASSES[p.slice(j + 2, close)];
-      if (cls === undefined) throw new SyntaxError(`unknown character class at offset ${j}`);
+      if (cls === undefined) throw new SyntaxError(`unknown character class at position ${j + 1}`);
       js += cls;
       j = close + 2;
     } else if (c === "\\") {
@@ -63,38 +65,55 @@ function bracket(p: string, i: number, backslash: "literal" | "escape"): { js: s
       j++;
     }
   }
-  if (j >= p.length) throw new SyntaxError(`missing ] for [ at offset ${i}`);
+  if (j >= p.length) throw new SyntaxError(`missing ] for the [ at position ${i + 1}`);
   return { js: `${js}]`, end: j + 1 };
 }
 
 const PCRE_OPTIONS: Record<string, string> = { i: "i", s: "s", m: "m" };
 
+/** PCRE syntax with no JavaScript equivalent, and the reason given when a pattern uses it. */
+const PCRE_ONLY: [RegExp, string][] = [
+  [/\(\?>/, "atomic groups (?>…) are PCRE-only"],
+  [/\(\?P</, "write named groups as (?<name>…), not (?P<name>…)"],
+  [/\(\?R\)|\(\?\d+\)/, "recursion is PCRE-only"],
+  [/\(\?\(/, "conditional groups are PCRE-only"],
+  [/\\Q|\\E|\\K/, "\\Q…\\E and \\K are PCRE-only"],
+];
+
 function translatePcre(p: string, flags: Set<string>): string {
+  for (const [re, why] of PCRE_ONLY) if (re.test(p)) throw new SyntaxError(why);
   let i = 0;
   // Leading option settings apply to the whole pattern, the only place PCRE users put them.
   const lead = /^\(\?([a-zA-Z]+)\)/.exec(p);
   if (lead) {
     for (const o of lead[1]) {
-      if (!PCRE_OPTIONS[o]) throw new SyntaxError(`unsupported option (?${o})`);
+      if (!PCRE_OPTIONS[o]) throw new SyntaxError(`option (?${o}) is not supported`);
       flags.add(PCRE_OPTIONS[o]);
     }
     i = lead[0].length;
   }
   let out = "";
+  // A "+" right after a quantifier makes it possessive in PCRE; JS would only say "nothing to repeat".
+  let afterQuantifier = false;
   while (i < p.length) {
     const c = p[i];
+    if (c === "+" && afterQuantifier)
+      throw new SyntaxError("possessive quantifiers (a++, a*+) are PCRE-only");
+    afterQuantifier = false;
     if (c === "\\") {
       const n = p[i + 1];
+      if (n === undefined) throw new SyntaxError("the pattern ends with a lone backslash");
       if (n === "A") out += "^";
       else if (n === "z") out += "$";
       else if (n === "Z") out += "(?=\\n?$)";
-      else out += p.slice(i, i + 2);
+      else out += `\\${n}`;
       i += 2;
     } else if (c === "[") {
       const b = bracket(p, i, "escape");
       out += b.js;
       i = b.end;
     } else {
+      afterQuantifier = "*+?}".includes(c);
       out += c;
       i++;
     }
@@ -127,7 +146,7 @@ function translatePosix(p: string, basic: boolean): string {
       i = b.end;
     } else if (c === "\\") {
       const n = p[i + 1];
-      if (n === undefined) throw new SyntaxError("trailing backslash");
+      if (n === undefined) throw new SyntaxError("the pattern ends with a lone backslash");
       if (basic && BRE_OPERATORS[n]) {
         out += BRE_OPERATORS[n];
         atStart = n === "(" || n === "|";
@@ -210,6 +229,11 @@ function fnmatchBracket(pattern: string, i: number): { js: string; end: number }
   }
 }
 
-export function escapeRegExp(s: string): string {
+/** Capture groups in a compiled RegExp (what repl_exp's \N may refer to). */
+export function captureCount(re: RegExp): number {
+  return (new RegExp(`${re.source}|`, re.flags).exec("")?.length ?? 1) - 1;
+}
+
+function escapeRegExp(s: string): string {
   return s.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&");
 }

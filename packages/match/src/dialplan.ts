@@ -13,10 +13,13 @@
  *   repl_exp gives an empty output, which Kamailio treats as "leave the value unchanged".
  * - When subst_exp does not match the input, the translation fails (the next rule is not tried).
  *
+ * sipd's dialplan module loads the table with this code and the console evaluates rows with it, so
+ * both pick the same rule.
+ *
  * Unlike Kamailio, which refuses the whole reload, a row that does not compile is left out and
  * reported with its id; the other rows are used.
  */
-import { compileRegex, fnmatchRegExp, type LoadIssue } from "../shared/index.ts";
+import { captureCount, compileRegex, fnmatchRegExp } from "./regex.ts";
 
 export const DP_EQUAL_OP = 0;
 export const DP_REGEX_OP = 1;
@@ -56,6 +59,12 @@ export interface DialplanId {
 }
 
 export type DialplanData = Map<number, DialplanId>;
+
+/** A row left out of a build because it does not compile (fits the modules' LoadIssue). */
+export interface RuleIssue {
+  id: number;
+  message: string;
+}
 
 /** Values for `\u` and pseudo-variables in repl_exp; absent ones expand to "" like Kamailio without a message. */
 export interface TranslateContext {
@@ -113,10 +122,6 @@ export function parseRepl(repl: string): { parts: ReplPart[]; escapes: number; m
   return { parts, escapes, maxGroup };
 }
 
-function captureCount(re: RegExp): number {
-  return (new RegExp(`${re.source}|`, re.flags).exec("")?.length ?? 1) - 1;
-}
-
 /** build_rule(): compiles one row; throws with the reason when it cannot be used. */
 export function compileRule(row: DialplanRow): DialplanRule {
   let matches: (s: string) => boolean;
@@ -170,10 +175,10 @@ export function compileRule(row: DialplanRow): DialplanRule {
 export function buildDialplan(rows: readonly DialplanRow[]): {
   data: DialplanData;
   size: number;
-  issues: LoadIssue[];
+  issues: RuleIssue[];
 } {
   const data: DialplanData = new Map();
-  const issues: LoadIssue[] = [];
+  const issues: RuleIssue[] = [];
   let size = 0;
   for (const row of rows) {
     let rule: DialplanRule;
@@ -227,6 +232,23 @@ export function applyRule(rule: DialplanRule, input: string, ctx: TranslateConte
   return out.length >= MAX_OUTPUT ? null : out;
 }
 
+/**
+ * The rule dp_translate() picks for `input` in `dpid` and the output it builds; output is null when
+ * that rule's subst_exp does not match or the output overflows (the translation fails). The console
+ * uses this to name the rule; null when no rule matches.
+ */
+export function matchRule(
+  data: DialplanData,
+  dpid: number,
+  input: string,
+  ctx?: TranslateContext,
+): { rule: DialplanRule; output: string | null } | null {
+  const id = data.get(dpid);
+  if (!id || input === "") return null;
+  const rule = findRule(id, input);
+  return rule && { rule, output: applyRule(rule, input, ctx) };
+}
+
 /** dp_translate(): null when the dpid has no rule for the input or the matched rule cannot build an output. */
 export function translate(
   data: DialplanData,
@@ -234,12 +256,8 @@ export function translate(
   input: string,
   ctx?: TranslateContext,
 ): Translation | null {
-  const id = data.get(dpid);
-  if (!id || input === "") return null;
-  const rule = findRule(id, input);
-  if (!rule) return null;
-  const output = applyRule(rule, input, ctx);
-  return output === null ? null : { output, attrs: rule.attrs, ruleId: rule.id };
+  const m = matchRule(data, dpid, input, ctx);
+  return m?.output == null ? null : { output: m.output, attrs: m.rule.attrs, ruleId: m.rule.id };
 }
 
 /** Rules of a dpid in Kamailio's dump order: by match_len ascending, match_len 0 last, then priority. */
