@@ -41,24 +41,22 @@ async function assertAliasFree(db: Db, a: { aliasUsername: string; aliasDomain: 
 }
 
 export const aliasesRouter = router({
-  list: viewerProcedure
-    .input(accountListInput)
-    .query(({ ctx, input }) =>
-      pageOf(input, (limit, offset) =>
-        ctx.db
-          .select()
-          .from(dbaliases)
-          .where(
-            and(
-              input.search ? prefixMatch(dbaliases.aliasUsername, input.search) : undefined,
-              ofAccount(dbaliases, input),
-            ),
-          )
-          .orderBy(...orderBy(sortable, input.sort, input.dir, dbaliases.id))
-          .limit(limit)
-          .offset(offset),
-      ),
+  list: viewerProcedure.input(accountListInput).query(({ ctx, input }) =>
+    pageOf(input, (limit, offset) =>
+      ctx.db
+        .select()
+        .from(dbaliases)
+        .where(
+          and(
+            input.search ? prefixMatch(dbaliases.aliasUsername, input.search) : undefined,
+            ofAccount(dbaliases, input),
+          ),
+        )
+        .orderBy(...orderBy(sortable, input.sort, input.dir, dbaliases.id))
+        .limit(limit)
+        .offset(offset),
     ),
+  ),
 
   create: operatorProcedure.input(aliasCreate).mutation(async ({ ctx, input }) => {
     await assertAliasFree(ctx.db, input);

@@ -9,25 +9,23 @@ import { operatorProcedure, router, viewerProcedure } from "../trpc";
 const sortable = { username: speedDial.username, sdUsername: speedDial.sdUsername, id: speedDial.id };
 
 export const speedDialRouter = router({
-  list: viewerProcedure
-    .input(accountListInput)
-    .query(({ ctx, input }) =>
-      pageOf(input, (limit, offset) =>
-        ctx.db
-          .select()
-          .from(speedDial)
-          .where(
-            and(
-              // speed_dial_idx starts with username: a prefix search is a range scan.
-              input.search ? prefixMatch(speedDial.username, input.search) : undefined,
-              ofAccount(speedDial, input),
-            ),
-          )
-          .orderBy(...orderBy(sortable, input.sort, input.dir, speedDial.id))
-          .limit(limit)
-          .offset(offset),
-      ),
+  list: viewerProcedure.input(accountListInput).query(({ ctx, input }) =>
+    pageOf(input, (limit, offset) =>
+      ctx.db
+        .select()
+        .from(speedDial)
+        .where(
+          and(
+            // speed_dial_idx starts with username: a prefix search is a range scan.
+            input.search ? prefixMatch(speedDial.username, input.search) : undefined,
+            ofAccount(speedDial, input),
+          ),
+        )
+        .orderBy(...orderBy(sortable, input.sort, input.dir, speedDial.id))
+        .limit(limit)
+        .offset(offset),
     ),
+  ),
 
   create: operatorProcedure.input(speedDialCreate).mutation(async ({ ctx, input }) => {
     const [res] = await ctx.db.insert(speedDial).values(input);
