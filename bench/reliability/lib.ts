@@ -95,13 +95,22 @@ export async function runScript(
   main: (cleanup: (fn: () => unknown) => void) => Promise<void>,
 ): Promise<void> {
   const cleanups: (() => unknown)[] = [];
+  // Ctrl-C: stop the sipd and sipp processes and drop the scratch database too.
+  const interrupted = async () => {
+    for (const fn of cleanups.splice(0)) await (async () => fn())().catch(() => undefined);
+    process.exit(130);
+  };
+  process.once("SIGINT", interrupted);
+  process.once("SIGTERM", interrupted);
   try {
     await main((fn) => cleanups.unshift(fn));
   } catch (e) {
     console.error(`error: ${e instanceof Error ? e.message : String(e)}`);
     process.exitCode = 1;
   } finally {
-    for (const fn of cleanups) {
+    process.off("SIGINT", interrupted);
+    process.off("SIGTERM", interrupted);
+    for (const fn of cleanups.splice(0)) {
       try {
         await fn();
       } catch (e) {

@@ -83,7 +83,7 @@ await runScript(async (cleanup) => {
   cleanup(() => uas.kill());
   const callLog = join(dir, "calls.log");
   const regLog = join(dir, "regs.log");
-  writeFileSync(join(dir, "call.xml"), successLogged("call-auth.xml", "CALL-OK [call_id]"));
+  writeFileSync(join(dir, "call.xml"), successLogged("call-auth.xml", "CALL-OK [call_id]", "BYE"));
   writeFileSync(join(dir, "reg.xml"), successLogged("register-auth.xml", "REG-OK [field0] [call_id]"));
   console.log(
     `outage: ${calls} calls at ${opts.rate}/s and ${regs} REGISTERs at ${opts["reg-rate"]}/s over ${opts.seconds} s; database cut from ${opts.at} s for ${opts.outage} s (usrloc db_mode 2, timer_interval ${opts["timer-interval"]} s)\n`,
@@ -116,7 +116,7 @@ await runScript(async (cleanup) => {
   void uac.done.then(() => running--);
   void rereg.done.then(() => running--);
 
-  const callsDone = () => readSuccessLog(callLog, /CALL-OK (\S+)/);
+  const callsDone = () => readSuccessLog(callLog, /CALL-OK (\S+) BYE$/);
   const regsDone = () =>
     readSuccessLog(regLog, /REG-OK (\S+ \S+)/).map((l) => l.split(" ") as [string, string]);
   const timeline: (string | number)[][] = [];

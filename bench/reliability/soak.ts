@@ -91,7 +91,7 @@ await runScript(async (cleanup) => {
   cleanup(() => uas.kill());
   const log = join(dir, "calls.log");
   const scenario = join(dir, "call-logged.xml");
-  writeFileSync(scenario, successLogged("call-auth.xml", "CALL-OK [call_id]"));
+  writeFileSync(scenario, successLogged("call-auth.xml", "CALL-OK [call_id]", "BYE"));
   console.log(
     `soak: ${rate} calls/s for ${opts.minutes} min (${total} calls of ${opts["duration-ms"]} ms) through sipd pid ${sipd.pid} (usrloc db_mode 2, acc on)`,
   );
@@ -128,7 +128,7 @@ await runScript(async (cleanup) => {
       r.fds,
       s["tmx:inuse_transactions"],
       s["acc:pending"],
-      readSuccessLog(log, /CALL-OK (\S+)/).length,
+      readSuccessLog(log, /CALL-OK (\S+) BYE$/).length,
     ];
     console.log(columns(row));
   }
@@ -138,14 +138,25 @@ await runScript(async (cleanup) => {
   // Every completed call's acc rows, once the queue is written (the scratch database holds only these calls).
   for (let i = 0; i < 100 && (await sipdStats(sipd, ["acc:pending"]))["acc:pending"] > 0; i++)
     await sleep(100);
-  const ids = readSuccessLog(log, /CALL-OK (\S+)/);
+  const ids = readSuccessLog(log, /CALL-OK (\S+) BYE$/);
   const [accRows] = await tdb.pool.query(
     "SELECT DISTINCT method, callid FROM acc WHERE sip_code = '200' AND method IN ('INVITE', 'BYE')",
   );
   const accounted = new Set(
     (accRows as { method: string; callid: string }[]).map((r) => `${r.method} ${r.callid}`),
   );
-  const missingAcc = ids.flatMap((id) => ["INVITE", "BYE"].filter((m) => !accounted.has(`${m} ${id}`)));
+  const missingAcc = ids.flatMap((id) =>
+    ["INVITE", "BYE"].filter((m) => !accounted.has(`${m} ${id}`)).map((m) => `${m} ${id}`),
+  );
+  const writer = (await sipd.rpc().callRaw("acc.stats", [])) as Record<string, number>;
+  const counters = await sipdStats(sipd, ["sl:", "tmx:", "core:"]);
+  if (missingAcc.length > 0) {
+    const [rows] = await tdb.pool.query(
+      "SELECT method, callid, sip_code, sip_reason FROM acc WHERE callid IN (?)",
+      [missingAcc.slice(0, 20).map((m) => m.split(" ")[1])],
+    );
+    console.log(`acc rows of calls with a missing row: ${JSON.stringify(rows)}`);
+  }
   const exit = await sipd.terminate();
 
   const steady = readings.filter((r) => r.atSec >= seconds * opts.warmup);
@@ -160,10 +171,13 @@ await runScript(async (cleanup) => {
     table(
       ["", ""],
       [
-        ["calls", `${result.successful} successful, ${result.failed} failed of ${total} at ${rate}/s`],
+        [
+          "calls",
+          `${result.successful} successful (${readSuccessLog(log, /CALL-OK (\S+) BYE$/).length} ended by the BYE's own 200), ${result.failed} failed of ${total} at ${rate}/s ${JSON.stringify(result.failures)}`,
+        ],
         [
           "acc",
-          `${accounted.size} distinct INVITE/BYE rows for ${ids.length} completed calls; ${missingAcc.length} missing`,
+          `${accounted.size} distinct INVITE/BYE rows for ${ids.length} completed calls; ${missingAcc.length} missing ${missingAcc.slice(0, 5).join(", ")}; writer ${JSON.stringify(writer)}`,
         ],
         [
           `RSS after ${Math.round(seconds * opts.warmup)} s warm-up`,
@@ -176,6 +190,13 @@ await runScript(async (cleanup) => {
           readings.length
             ? `first ${mb(readings[0].heapMb)}, last ${mb(readings[readings.length - 1].heapMb)}`
             : "",
+        ],
+        [
+          "sipd counters",
+          Object.entries(counters)
+            .filter(([k, v]) => v > 0 && /_replies|xx_transactions$/.test(k))
+            .map(([k, v]) => `${k} ${v}`)
+            .join(", "),
         ],
         [
           "fds after warm-up",

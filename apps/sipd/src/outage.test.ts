@@ -84,7 +84,7 @@ describe("a 10 s database outage during a sipp call run (usrloc db_mode 2)", () 
 
     const callLog = files.write("calls.log", "");
     const calls = startSipp({
-      scenario: files.write("call-logged.xml", successLogged("call-auth.xml", "CALL-OK [call_id]")),
+      scenario: files.write("call-logged.xml", successLogged("call-auth.xml", "CALL-OK [call_id]", "BYE")),
       port: t.port,
       inject: [authRow("caller", undefined, ["callee"])],
       calls: CALLS,
@@ -93,7 +93,7 @@ describe("a 10 s database outage during a sipp call run (usrloc db_mode 2)", () 
       timeoutSec: 60,
       args: successLogArgs(callLog),
     });
-    const completed = () => readSuccessLog(callLog, /CALL-OK (\S+)/);
+    const completed = () => readSuccessLog(callLog, /CALL-OK (\S+) BYE$/);
     await waitFor("the first calls", () => completed().length >= 5);
 
     const acc = t.sipd.modules.db!.acc;

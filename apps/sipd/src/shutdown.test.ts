@@ -67,7 +67,7 @@ for (const dbMode of [2, 1] as const) {
       const regLog = files.write("registrations.log", "");
       // -recv_timeout: once sipd is gone, a call or registration waiting for an answer fails after 2 s.
       const calls = startSipp({
-        scenario: files.write("call-logged.xml", successLogged("call-auth.xml", "CALL-OK [call_id]")),
+        scenario: files.write("call-logged.xml", successLogged("call-auth.xml", "CALL-OK [call_id]", "BYE")),
         port: sipd.port,
         inject: [authRow("caller", undefined, ["callee"])],
         calls: CALLS,
@@ -83,7 +83,7 @@ for (const dbMode of [2, 1] as const) {
         rate: 40,
         args: [...successLogArgs(regLog), "-recv_timeout", "2000"],
       });
-      const completedCalls = () => readSuccessLog(callLog, /CALL-OK (\S+)/);
+      const completedCalls = () => readSuccessLog(callLog, /CALL-OK (\S+) BYE$/);
       const registered = () => readSuccessLog(regLog, /REG-OK (\S+)/);
 
       // Mid-run: some calls finished and some registrations answered, more of both still to come.

@@ -121,6 +121,8 @@ export interface SippResult {
   code: number;
   successful: number;
   failed: number;
+  /** sipp's non-zero failure counters by cause, e.g. { FailedMaxUDPRetrans: 3 }. */
+  failures: Record<string, number>;
   /** sipp's screen/error output, for assertion messages. */
   output: string;
 }
@@ -245,6 +247,7 @@ function spawnSipp(o: SippOptions & { localPort: number }): SippProcess {
         code,
         successful: stat.successful,
         failed: stat.failed,
+        failures: stat.failures,
         output: errors || output.slice(-4000),
       };
     } finally {
@@ -262,15 +265,20 @@ function spawnSipp(o: SippOptions & { localPort: number }): SippProcess {
   };
 }
 
-function readLastStat(file: string): { successful: number; failed: number } {
+function readLastStat(file: string): Pick<SippResult, "successful" | "failed" | "failures"> {
   try {
     const lines = readFileSync(file, "utf8").trim().split("\n");
     const head = lines[0].split(";");
     const last = lines[lines.length - 1].split(";");
     const col = (name: string) => Number(last[head.indexOf(name)] ?? 0);
-    return { successful: col("SuccessfulCall(C)"), failed: col("FailedCall(C)") };
+    const failures: Record<string, number> = {};
+    head.forEach((name, i) => {
+      const m = /^(Failed\w+)\(C\)$/.exec(name);
+      if (m && m[1] !== "FailedCall" && Number(last[i]) > 0) failures[m[1]] = Number(last[i]);
+    });
+    return { successful: col("SuccessfulCall(C)"), failed: col("FailedCall(C)"), failures };
   } catch {
-    return { successful: 0, failed: 0 };
+    return { successful: 0, failed: 0, failures: {} };
   }
 }
 

@@ -11,13 +11,20 @@ import { SCENARIOS } from "./harness.ts";
 /**
  * The XML of bench/scenarios/`name` with a <log message="`message`"/> on its last `<recv response="200">`
  * (sipp keywords such as [call_id] or [field0] are expanded per call).
+ *
+ * With `cseqMethod`, the line ends with that method only when the 200 answers it: sipp takes any 200
+ * whose CSeq method the call has sent, so a late retransmission of the INVITE's 200 OK also ends a
+ * call "successfully" while its BYE is still unanswered (the BYE may then fail).
  */
-export function successLogged(name: string, message: string): string {
+export function successLogged(name: string, message: string, cseqMethod?: string): string {
   const xml = readFileSync(join(SCENARIOS, name), "utf8");
   const re = /<recv response="200"([^>]*?)\s*\/>/g;
   const last = [...xml.matchAll(re)].pop();
   if (!last || last.index === undefined) throw new Error(`${name}: no <recv response="200"/>`);
-  const tagged = `<recv response="200"${last[1]}><action><log message="${message}"/></action></recv>`;
+  const actions = cseqMethod
+    ? `<ereg regexp="${cseqMethod}" search_in="hdr" header="CSeq:" assign_to="sb_method"/><log message="${message} [$sb_method]"/>`
+    : `<log message="${message}"/>`;
+  const tagged = `<recv response="200"${last[1]}><action>${actions}</action></recv>`;
   return xml.slice(0, last.index) + tagged + xml.slice(last.index + last[0].length);
 }
 
