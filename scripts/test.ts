@@ -125,6 +125,7 @@ try {
       console.log("\n=== e2e (Playwright, Debian Chromium)");
       await run("npx", ["playwright", "test", "--reporter=list,json"], {
         ...testEnv,
+        SB_FULL_E2E: "1",
         PLAYWRIGHT_JSON_OUTPUT_NAME: report,
       });
       const stats = existsSync(report)
