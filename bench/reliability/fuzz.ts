@@ -11,7 +11,7 @@ import { createSocket, type Socket as UdpSocket } from "node:dgram";
 import { connect, type Socket } from "node:net";
 import { createTestDatabase } from "@switchboard/db/testing";
 import { type SipdProcess, spawnSipd } from "../../apps/sipd/src/testing/process.ts";
-import { mb, numericOptions, readProc, runScript, sipdStats, sleep, table } from "./lib.ts";
+import { mb, numericOptions, readProc, runScript, sipdStats, sleep, table, udpDrops } from "./lib.ts";
 import { corpus, MUTATIONS, mutate, prng } from "./mutate.ts";
 
 const opts = numericOptions(
@@ -276,6 +276,7 @@ await runScript(async (cleanup) => {
   const tcpSec = (Date.now() - tcpStart) / 1000;
   await report("end");
   const stats = await sipdStats(sipd);
+  const drops = udpDrops(sipd.port);
   const afterRun = { ...readProc(sipd.pid, t0), heapMb: await heap() };
   console.log(`settling ${opts.settle} s (transactions expire) ...`);
   await sleep(opts.settle * 1000);
@@ -317,6 +318,7 @@ await runScript(async (cleanup) => {
           `rcv_requests ${c("rcv_requests")}, rcv_replies ${c("rcv_replies")}, drop_requests ${c("drop_requests")}, err_requests ${c("err_requests")}, drop_replies ${c("drop_replies")}`,
         ],
         ["relayed", `fwd_requests ${c("fwd_requests")}, fwd_replies ${c("fwd_replies")}`],
+        ["UDP drops", `${drops} datagrams dropped at sipd's socket (receive buffer full)`],
         [
           "OPTIONS probes",
           `${tally.sent} sent, ${tally.ok} answered 200, ${tally.retried} needed a UDP retransmission, ${tally.unanswered} unanswered, ${tally.wrong.length} other answers ${tally.wrong.slice(0, 3).join(" | ")}; TCP probe reconnects ${tcpProber.reconnects}`,

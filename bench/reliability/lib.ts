@@ -2,6 +2,7 @@
  * Shared by the reliability scripts: command-line options, a throw-away database with subscribers,
  * sipd's statistics over RPC, process readings (/proc) and plain-text tables.
  */
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { createTestDatabase, type TestDatabase } from "@switchboard/db/testing";
 import type { SipdProcess } from "../../apps/sipd/src/testing/process.ts";
@@ -63,6 +64,19 @@ export function readProc(pid: number, startedAt: number): ProcReading {
     rssMb: rssBytes(pid) / 1048576,
     fds: fdCount(pid),
   };
+}
+
+/**
+ * Datagrams the kernel dropped because the UDP socket bound to 127.0.0.1:`port` had a full receive
+ * buffer (the last column of /proc/net/udp): the process did not read fast enough.
+ */
+export function udpDrops(port: number): number {
+  const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, "0")}`;
+  for (const line of readFileSync("/proc/net/udp", "utf8").split("\n")) {
+    const f = line.trim().split(/\s+/);
+    if (f[1] === local) return Number(f[f.length - 1]);
+  }
+  return Number.NaN;
 }
 
 export const mb = (n: number) => n.toFixed(1);

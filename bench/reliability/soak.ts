@@ -9,6 +9,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { authRow, freeUdpTcpPort, runSipp, startSipp } from "../../apps/sipd/src/testing/harness.ts";
 import { spawnSipd } from "../../apps/sipd/src/testing/process.ts";
 import { readSuccessLog, successLogArgs, successLogged } from "../../apps/sipd/src/testing/sipp-log.ts";
@@ -23,7 +24,11 @@ import {
   sipdStats,
   sleep,
   table,
+  udpDrops,
 } from "./lib.ts";
+
+/** bench:memory's preload: SIGUSR2 runs a full GC in sipd. */
+const GC_ON_SIGNAL = fileURLToPath(new URL("../lib/gc-on-signal.mjs", import.meta.url));
 
 const opts = numericOptions(
   "npm run reliability:soak -- [options]: steady calls through sipd, printing its RSS and fds",
@@ -41,6 +46,8 @@ const opts = numericOptions(
     callers: 50,
     /** Share of the run treated as warm-up for the RSS trend. */
     warmup: 0.2,
+    /** 1: a full garbage collection in sipd before each reading, so the heap column holds live data only. */
+    gc: 1,
   },
 );
 
@@ -66,7 +73,10 @@ await runScript(async (cleanup) => {
   const callers = Array.from({ length: opts.callers }, (_, i) => `soak${1000 + i}`);
   const tdb = await scratchDatabase([...callers, "callee"]);
   cleanup(() => tdb.drop());
-  const sipd = await spawnSipd({ databaseUrl: tdb.url });
+  const sipd = await spawnSipd({
+    databaseUrl: tdb.url,
+    nodeArgs: opts.gc ? ["--expose-gc", "--import", GC_ON_SIGNAL] : [],
+  });
   cleanup(() => sipd.kill());
   const dir = mkdtempSync(join(tmpdir(), "sb-soak-"));
   cleanup(() => rmSync(dir, { recursive: true, force: true }));
@@ -113,11 +123,17 @@ await runScript(async (cleanup) => {
   });
 
   const readings: (ProcReading & { heapMb: number })[] = [];
-  console.log(columns(["s", "RSS MB", "heap MB", "fds", "tm inuse", "acc pending", "calls done"]));
+  console.log(
+    columns(["s", "RSS MB", "heap MB", "fds", "tm inuse", "acc pending", "calls done", "UDP drops"]),
+  );
   let next = t0;
   while (!finished) {
     next += opts.interval * 1000;
     while (!finished && Date.now() < next) await sleep(200);
+    if (opts.gc) {
+      process.kill(sipd.pid, "SIGUSR2");
+      await sleep(300);
+    }
     const s = await sipdStats(sipd, ["shmem:used_size", "tmx:inuse_transactions", "acc:pending"]);
     const r = { ...readProc(sipd.pid, t0), heapMb: s["shmem:used_size"] / 1048576 };
     readings.push(r);
@@ -129,6 +145,7 @@ await runScript(async (cleanup) => {
       s["tmx:inuse_transactions"],
       s["acc:pending"],
       readSuccessLog(log, /CALL-OK (\S+) BYE$/).length,
+      udpDrops(sipd.port),
     ];
     console.log(columns(row));
   }
@@ -157,15 +174,15 @@ await runScript(async (cleanup) => {
     );
     console.log(`acc rows of calls with a missing row: ${JSON.stringify(rows)}`);
   }
+  const drops = udpDrops(sipd.port);
   const exit = await sipd.terminate();
 
   const steady = readings.filter((r) => r.atSec >= seconds * opts.warmup);
   const rss = steady.map((r) => r.rssMb);
   const fds = steady.map((r) => r.fds);
-  const perMin = slope(
-    steady.map((r) => r.atSec / 60),
-    rss,
-  );
+  const minutes = steady.map((r) => r.atSec / 60);
+  const perMin = slope(minutes, rss);
+  const heap = steady.map((r) => r.heapMb);
   console.log("\nsummary");
   console.log(
     table(
@@ -186,9 +203,9 @@ await runScript(async (cleanup) => {
             : "no readings",
         ],
         [
-          "heap MB",
-          readings.length
-            ? `first ${mb(readings[0].heapMb)}, last ${mb(readings[readings.length - 1].heapMb)}`
+          `heap MB${opts.gc ? " after a full GC" : ""}`,
+          steady.length
+            ? `first ${mb(readings[0].heapMb)}; after warm-up min ${mb(Math.min(...heap))}, max ${mb(Math.max(...heap))}, trend ${slope(minutes, heap).toFixed(2)} MB/min`
             : "",
         ],
         [
@@ -202,7 +219,10 @@ await runScript(async (cleanup) => {
           "fds after warm-up",
           fds.length ? `min ${Math.min(...fds)}, max ${Math.max(...fds)}` : "no readings",
         ],
-        ["sipd", `SIGTERM exit ${exit.code ?? exit.signal}`],
+        [
+          "sipd",
+          `SIGTERM exit ${exit.code ?? exit.signal}; ${drops} datagrams dropped at its UDP socket (receive buffer full)`,
+        ],
       ],
     ),
   );
